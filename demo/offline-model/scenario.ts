@@ -1,0 +1,163 @@
+/**
+ * Scenario switches: `key=value` items that pick a fault, the pace, the framing and the
+ * flavour of one request. They come from a `/scenario/<items>/` path prefix (so an
+ * HF_ENDPOINT_URL can carry them) and from an `@offline(<items>)` directive in the prompt
+ * (so a visitor's typed question can); the directive wins, the server's defaults lose.
+ */
+import type { Ending } from './script.ts';
+
+export const FAULTS = [
+  'none',
+  'error-before-first',
+  'midstream-error',
+  'incomplete',
+  'abrupt-close',
+  'stall',
+  'http-401',
+  'http-402',
+  'http-404',
+  'http-422-template',
+  'http-429',
+  'http-503',
+  'malformed',
+  'json-200',
+  'no-final-newline',
+] as const;
+export type Fault = (typeof FAULTS)[number];
+
+export interface Scenario {
+  fault: Fault;
+  /** Tokens sent before an in-stream fault. */
+  after: number;
+  /** Milliseconds between tokens. */
+  delay: number;
+  /** Milliseconds before the first token. */
+  firstDelay: number;
+  /** Milliseconds of silence before a `:` keep-alive comment (TGI: 15 s, §1.4). */
+  keepalive: number;
+  framing: 'space' | 'nospace';
+  eol: 'lf' | 'crlf' | 'cr';
+  /** Write the body in pieces of this many bytes. */
+  chunk: number | null;
+  /** `utf8`: cut every write inside each multi-byte character. */
+  split: 'utf8' | null;
+  flavour: 'tgi' | 'vllm';
+  /** Make the generation exactly this many tokens (benchmarks). */
+  tokens: number | null;
+  ending: Ending;
+  /** Inject `: ping` and bare `:` comments between events. */
+  comments: boolean;
+  /** Seconds in the `retry-after` header of `http-429`. */
+  retryAfter: number;
+  /** Label for the request log. */
+  tag: string | null;
+}
+
+export const DEFAULT_SCENARIO: Scenario = {
+  fault: 'none',
+  after: 3,
+  delay: 30,
+  firstDelay: 150,
+  keepalive: 15_000,
+  framing: 'space',
+  eol: 'lf',
+  chunk: null,
+  split: null,
+  flavour: 'tgi',
+  tokens: null,
+  ending: 'eos',
+  comments: false,
+  retryAfter: 2,
+  tag: null,
+};
+
+export type ScenarioItems = Record<string, string>;
+
+const nonNegative = (key: string, value: string): number => {
+  if (!/^\d+$/.test(value)) throw new ScenarioError(`${key} must be a whole number of 0 or more, got "${value}"`);
+  return Number(value);
+};
+const positive = (key: string, value: string): number => {
+  const number = nonNegative(key, value);
+  if (number === 0) throw new ScenarioError(`${key} must be at least 1`);
+  return number;
+};
+const oneOf =
+  <T extends string>(choices: readonly T[]) =>
+  (key: string, value: string): T => {
+    if (!(choices as readonly string[]).includes(value)) throw new ScenarioError(`${key} must be one of ${choices.join(', ')}, got "${value}"`);
+    return value as T;
+  };
+
+/** How each key is read; keys are spelled as in URLs and directives. */
+const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => void> = {
+  fault: (s, v, k) => (s.fault = oneOf(FAULTS)(k, v)),
+  after: (s, v, k) => (s.after = nonNegative(k, v)),
+  delay: (s, v, k) => (s.delay = nonNegative(k, v)),
+  'first-delay': (s, v, k) => (s.firstDelay = nonNegative(k, v)),
+  keepalive: (s, v, k) => (s.keepalive = positive(k, v)),
+  framing: (s, v, k) => (s.framing = oneOf(['space', 'nospace'] as const)(k, v)),
+  eol: (s, v, k) => (s.eol = oneOf(['lf', 'crlf', 'cr'] as const)(k, v)),
+  chunk: (s, v, k) => (s.chunk = positive(k, v)),
+  split: (s, v, k) => (s.split = oneOf(['utf8'] as const)(k, v)),
+  flavour: (s, v, k) => (s.flavour = oneOf(['tgi', 'vllm'] as const)(k, v)),
+  tokens: (s, v, k) => (s.tokens = positive(k, v)),
+  ending: (s, v, k) => (s.ending = oneOf(['eos', 'stop-sequence'] as const)(k, v)),
+  comments: (s, v, k) => (s.comments = oneOf(['0', '1'] as const)(k, v) === '1'),
+  'retry-after': (s, v, k) => (s.retryAfter = nonNegative(k, v)),
+  tag: (s, v) => (s.tag = v),
+};
+
+export const SCENARIO_KEYS = Object.keys(KEYS);
+
+/** A bad key or value; the request is answered with a 400 that says which. */
+export class ScenarioError extends Error {}
+
+/** `fault=stall,after=0` → `{ fault: 'stall', after: '0' }`. */
+export function parseScenarioItems(text: string): ScenarioItems {
+  const items: ScenarioItems = {};
+  for (const item of text.split(',')) {
+    if (item.trim() === '') continue;
+    const equals = item.indexOf('=');
+    if (equals === -1) throw new ScenarioError(`scenario item "${item.trim()}" is not key=value`);
+    items[item.slice(0, equals).trim()] = item.slice(equals + 1).trim();
+  }
+  return items;
+}
+
+/** Later sources win: `resolveScenario(defaults, fromPath, fromPrompt)`. */
+export function resolveScenario(...sources: ScenarioItems[]): Scenario {
+  const scenario = { ...DEFAULT_SCENARIO };
+  for (const items of sources) {
+    for (const [key, value] of Object.entries(items)) {
+      const apply = KEYS[key];
+      if (!apply) throw new ScenarioError(`unknown scenario key "${key}" (known: ${SCENARIO_KEYS.join(', ')})`);
+      apply(scenario, value, key);
+    }
+  }
+  return scenario;
+}
+
+const PATH_PREFIX = /^\/scenario\/([^/]*)(\/.*)?$/;
+
+/** Splits `/scenario/<items>/v1/completions` into the items and `/v1/completions`. */
+export function splitScenarioPath(pathname: string): { items: ScenarioItems; path: string } {
+  const match = PATH_PREFIX.exec(pathname);
+  if (!match) return { items: {}, path: pathname };
+  let segment: string;
+  try {
+    segment = decodeURIComponent(match[1]);
+  } catch {
+    throw new ScenarioError(`scenario segment "${match[1]}" is not valid URL encoding`);
+  }
+  return { items: parseScenarioItems(segment), path: match[2] ?? '/' };
+}
+
+const DIRECTIVE = /@offline\(([^)]*)\)/g;
+
+/** Items of the last `@offline(...)` in `texts` (taken in order), or none. */
+export function directiveItems(texts: readonly string[]): ScenarioItems {
+  let last: string | undefined;
+  for (const text of texts) for (const match of text.matchAll(DIRECTIVE)) last = match[1];
+  return last === undefined ? {} : parseScenarioItems(last);
+}

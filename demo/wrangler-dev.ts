@@ -1,0 +1,89 @@
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+
+export interface WranglerDevOptions {
+  /** 0 picks a free port. */
+  port?: number;
+  /** `--var` overrides of wrangler.toml (and of .dev.vars). */
+  vars?: Record<string, string>;
+  /** Print wrangler's own output (npm start) or keep it for error reports only (tests). */
+  echo?: boolean;
+}
+
+export interface WranglerDev {
+  url: string;
+  /** Process id of wrangler, for memory readings in benchmarks. */
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1 with everything that reaches out to the
+ * internet switched off, and resolves once it serves requests.
+ * wrangler is started directly (not through npx) so that stopping it by its
+ * PID also stops workerd.
+ */
+export async function startWranglerDev({ port = 0, vars = {}, echo = false }: WranglerDevOptions = {}): Promise<WranglerDev> {
+  const httpPort = port || (await freePort());
+  const inspectorPort = await freePort();
+  const args = [
+    'dev',
+    '--ip', '127.0.0.1',
+    '--port', String(httpPort),
+    '--inspector-port', String(inspectorPort),
+    '--show-interactive-dev-session=false',
+    ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+  ];
+  const child = spawn(`${repoRoot}node_modules/.bin/wrangler`, args, {
+    cwd: repoRoot,
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: 'false',
+      CLOUDFLARE_CF_FETCH_ENABLED: 'false',
+      WRANGLER_HIDE_BANNER: 'true',
+      NO_COLOR: '1',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+
+  let output = '';
+  const url = `http://127.0.0.1:${httpPort}`;
+  await new Promise<void>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      if (echo) process.stdout.write(text);
+      if (/Ready on http/.test(output)) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}) before it was ready:\n${output}`)));
+  });
+
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null) return;
+      // The negative PID reaches wrangler's whole process group, workerd included.
+      process.kill(-child.pid!, 'SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}

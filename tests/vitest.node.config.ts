@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+// Tests that run in Node: the offline model on its own, and the end-to-end
+// tests that drive the demo page in Chromium through `wrangler dev`.
+export default defineConfig({
+  test: {
+    include: ['tests/offline-model/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+  },
+});

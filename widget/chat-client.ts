@@ -1,0 +1,42 @@
+import { ChatError } from './chat-error.ts';
+import { readChatResponse, type ChatStreamEvent } from './chat-stream.ts';
+
+/** One turn of the conversation as the worker takes it. */
+export interface ChatTurn {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/** The body of `POST {endpoint}`; omitted settings take the worker's defaults. */
+export interface ChatRequest {
+  /** Oldest first; the last one is the visitor's question. */
+  messages: ChatTurn[];
+  system?: string;
+  temperature?: number;
+  maxNewTokens?: number;
+}
+
+/**
+ * Asks the worker at `endpoint` and yields the answer as it streams. The one
+ * place the element touches the network. Throws `ChatError`, or the abort
+ * reason when `signal` aborts.
+ */
+export async function* streamChat(
+  endpoint: string,
+  request: ChatRequest,
+  signal: AbortSignal,
+): AsyncGenerator<ChatStreamEvent> {
+  let response: Response;
+  try {
+    response = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      body: JSON.stringify(request),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ChatError('network');
+  }
+  yield* readChatResponse(response);
+}

@@ -1,0 +1,39 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** The one error shape every non-streaming failure answers with. */
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+/** An expected failure: a status, a stable code and a message that names what is wrong. */
+export class ApiError extends HTTPException {
+  constructor(
+    status: ContentfulStatusCode,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(status, { message });
+  }
+}
+
+/** `app.onError`: writes `ApiError`s and Hono's own exceptions as JSON, hides everything else. */
+export function errorResponse(error: Error, c: Context): Response {
+  if (error instanceof ApiError) {
+    return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    return c.json<ErrorBody>({ error: { code: codeForStatus(status), message: error.message } }, status);
+  }
+  console.error(JSON.stringify({ level: 'error', msg: 'unhandled', error: error.name, requestId: c.get('requestId') }));
+  return c.json<ErrorBody>({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
+}
+
+function codeForStatus(status: number): string {
+  if (status === 400) return 'invalid_request';
+  if (status === 413) return 'payload_too_large';
+  return 'http_error';
+}

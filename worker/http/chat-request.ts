@@ -1,0 +1,45 @@
+import * as v from 'valibot';
+
+const ChatTurnSchema = v.object({
+  role: v.picklist(['user', 'assistant'], 'must be "user" or "assistant"'),
+  content: v.pipe(
+    v.string('must be a string'),
+    v.trim(),
+    v.nonEmpty('must not be empty'),
+    v.maxLength(20_000, 'must be at most 20000 characters'),
+  ),
+});
+
+/** The body of `POST /api/chat`. Unknown fields are ignored so older workers accept newer elements. */
+export const ChatRequestSchema = v.pipe(
+  v.custom<Record<string, unknown>>(
+    (input) => typeof input === 'object' && input !== null && !Array.isArray(input),
+    'must be a JSON object',
+  ),
+  v.object({
+  messages: v.pipe(
+    v.array(ChatTurnSchema, 'must be an array of {role, content} messages'),
+    v.nonEmpty('must hold at least one message'),
+    v.maxLength(200, 'must hold at most 200 messages'),
+    v.check((turns) => turns.at(-1)?.role === 'user', "must end with the visitor's message (role \"user\")"),
+  ),
+  system: v.optional(v.pipe(v.string('must be a string'), v.maxLength(20_000, 'must be at most 20000 characters'))),
+  temperature: v.optional(
+    v.pipe(v.number('must be a number'), v.minValue(0, 'must be at least 0'), v.maxValue(2, 'must be at most 2')),
+  ),
+  maxNewTokens: v.optional(
+    v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
+  ),
+  }),
+);
+
+export type ChatRequest = v.InferOutput<typeof ChatRequestSchema>;
+
+/** `messages[2].role must be "user" or "assistant"`: names the field, then what is wrong with it. */
+export function describeIssue(issue: v.BaseIssue<unknown>): string {
+  let field = '';
+  for (const item of issue.path ?? []) {
+    field += typeof item.key === 'number' ? `[${item.key}]` : `${field ? '.' : ''}${String(item.key)}`;
+  }
+  return `${field || 'body'} ${issue.message}`;
+}

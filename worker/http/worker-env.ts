@@ -1,0 +1,7 @@
+import type { WorkerConfig } from '../config.ts';
+
+/** Hono's environment for every route: the bindings plus what middleware puts on the context. */
+export interface WorkerEnv {
+  Bindings: Env;
+  Variables: { config: WorkerConfig; requestId: string };
+}

@@ -1,0 +1,33 @@
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { ConfigError, readConfig } from './config.ts';
+import { ApiError, errorResponse } from './http/api-error.ts';
+import type { WorkerEnv } from './http/worker-env.ts';
+import { chat } from './routes/chat.ts';
+import { health } from './routes/health.ts';
+
+/**
+ * The falcon-chat worker: `POST /api/chat` streams answers, `GET /api/health`
+ * reports the configuration; every other path is a static asset (the widget
+ * script and the demo page) served before this code runs.
+ */
+const app = new Hono<WorkerEnv>();
+
+app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
+app.use('/api/*', async function loadConfig(c, next) {
+  try {
+    c.set('config', readConfig(c.env));
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ApiError(500, 'misconfigured', `The worker is misconfigured: ${error.message}.`);
+    throw error;
+  }
+  await next();
+});
+
+app.route('/api/chat', chat);
+app.route('/api/health', health);
+
+app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+app.onError(errorResponse);
+
+export default app;

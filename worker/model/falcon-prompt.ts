@@ -1,0 +1,59 @@
+import type { ChatTurn } from './conversation.ts';
+
+/**
+ * The stop sequences the course lesson sent, plus the other two role lines:
+ * TGI takes at most four, and a model that starts writing any turn of its own
+ * has finished its answer (security.md §8, recipe step 4).
+ */
+export const FALCON_STOP_SEQUENCES = ['\nUser:', '<|endoftext|>', '\nSystem:', '\nAssistant:'];
+
+const ROLE_LINE = /^([ \t]*)(system|user|assistant|human|ai|bot)([ \t]*:)/gimu;
+const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/gu;
+const INVISIBLE_CONTROLS = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+/** Control strings of common prompt formats, e.g. `<|endoftext|>`, `[INST]`, `<<SYS>>`, `</s>`. */
+const CONTROL_STRINGS = /<\|[^|\n]{0,40}\|>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<\/?(?:start|end)_of_turn>|>>[A-Z]{3,12}<</gu;
+
+/**
+ * Makes a visitor's (or a stored answer's) text unable to forge a turn in the
+ * raw `System:/User:/Assistant:` prompt: line breaks are normalised so no
+ * exotic separator starts a line the model sees as new, invisible controls that
+ * could hide a role word go, a line that starts like a role label gets a
+ * full-width colon (so it reads the same but is no longer the label), and
+ * special-token spellings are broken with a zero-width space.
+ */
+export function neutraliseTurnText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(LINE_BREAKS, '\n')
+    .replace(INVISIBLE_CONTROLS, '')
+    .replace(ROLE_LINE, (_match, indent: string, role: string, colon: string) =>
+      `${indent}${role}${colon.slice(0, -1)}\uff1a`)
+    .replace(CONTROL_STRINGS, breakControlString);
+}
+
+/**
+ * Breaks special-token spellings with a zero-width space so a tokenizer reads
+ * them as ordinary text, not control tokens (AISVS C2.1.7). Chat templates
+ * place roles structurally but still copy such strings verbatim.
+ */
+export function breakControlStrings(text: string): string {
+  return text.replace(CONTROL_STRINGS, breakControlString);
+}
+
+function breakControlString(token: string): string {
+  return `${token[0]}\u200b${token.slice(1)}`;
+}
+
+/**
+ * The lesson's prompt: `System:{system}`, then `\nUser: {q}\nAssistant: {a}`
+ * per past turn, ending `\nUser: {question}\nAssistant:` with no trailing
+ * space (a trailing space would be tokenised on its own and hurt the answer).
+ */
+export function buildFalconPrompt(system: string, turns: readonly ChatTurn[]): string {
+  let prompt = `System:${neutraliseTurnText(system)}`;
+  for (const turn of turns) {
+    const label = turn.role === 'user' ? 'User' : 'Assistant';
+    prompt += `\n${label}: ${neutraliseTurnText(turn.content)}`;
+  }
+  return `${prompt}\nAssistant:`;
+}

@@ -1,0 +1,203 @@
+import {
+  chatCompletionStream,
+  InferenceClientHubApiError,
+  InferenceClientInputError,
+  InferenceClientProviderApiError,
+  InferenceClientRoutingError,
+  textGenerationStream,
+} from '@huggingface/inference';
+import { AnswerFilter } from './answer-filter.ts';
+import type { GenerationRequest } from './conversation.ts';
+import { buildFalconPrompt, breakControlStrings, FALCON_STOP_SEQUENCES } from './falcon-prompt.ts';
+import { UpstreamError } from './upstream-error.ts';
+
+export type PromptFormat = 'falcon' | 'chat';
+
+export interface UpstreamConfig {
+  /** Hugging Face token; sent only to the upstream, never logged. */
+  token: string;
+  /** A TGI / Inference Endpoint / OpenAI-compatible base URL; empty for the Hugging Face router. */
+  endpointUrl: string;
+  model: string;
+  promptFormat: PromptFormat;
+}
+
+/** `stop` for an ordinary end (EOS, stop sequence), `length` at `maxNewTokens`, or the upstream's own word. */
+export type FinishReason = 'stop' | 'length' | (string & {});
+
+export type AnswerEvent =
+  | { type: 'text'; text: string }
+  | { type: 'done'; finishReason: FinishReason; promptTokens?: number; completionTokens?: number };
+
+/**
+ * Strings that end an answer wherever they appear in the output, whatever the
+ * upstream did with its own stop list: special tokens some servers leave in
+ * the text (`/v1/completions` on TGI streams `<|endoftext|>` literally).
+ */
+const SPECIAL_TOKENS = ['<|endoftext|>', '</s>', '<|im_end|>', '<|eot_id|>', '<|end|>'];
+
+/** The fields this module reads from OpenAI-style completion and chat chunks. */
+interface StreamChunk {
+  choices?: { text?: string | null; delta?: { content?: string | null }; finish_reason?: string | null }[];
+  usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
+}
+
+/**
+ * Streams the answer to `request` from the configured upstream as clean text
+ * pieces, then one `done`. Throws `UpstreamError` for every upstream failure.
+ * Whenever it stops early (a stop string, an error, `signal`), the upstream
+ * request is aborted so the model stops generating.
+ */
+export async function* streamAnswer(
+  request: GenerationRequest,
+  upstream: UpstreamConfig,
+  signal: AbortSignal,
+): AsyncGenerator<AnswerEvent> {
+  const upstreamRequest = new AbortController();
+  const stopUpstream = () => upstreamRequest.abort(signal.reason);
+  signal.addEventListener('abort', stopUpstream, { once: true });
+  let lastResponse: Response | undefined;
+  const options = {
+    retry_on_error: false,
+    signal: upstreamRequest.signal,
+    // Keeps the response so a 429's Retry-After survives the client library's error.
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => (lastResponse = await fetch(input, init)),
+  };
+
+  const filter = new AnswerFilter(
+    upstream.promptFormat === 'falcon' ? [...FALCON_STOP_SEQUENCES, ...SPECIAL_TOKENS] : SPECIAL_TOKENS,
+  );
+  let finishReason: string | undefined;
+  let promptTokens: number | undefined;
+  let completionTokens: number | undefined;
+  let receivedAny = false;
+
+  try {
+    for await (const chunk of openStream(request, upstream, options)) {
+      receivedAny = true;
+      const choice = chunk.choices?.[0];
+      const text = filter.push(choice?.text ?? choice?.delta?.content ?? '');
+      if (text) yield { type: 'text', text };
+      if (filter.hitStop) {
+        finishReason = 'stop';
+        break;
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) {
+        promptTokens = chunk.usage.prompt_tokens;
+        completionTokens = chunk.usage.completion_tokens;
+      }
+    }
+  } catch (error) {
+    if (signal.aborted) throw signal.reason;
+    throw toUpstreamError(error, receivedAny, lastResponse);
+  } finally {
+    signal.removeEventListener('abort', stopUpstream);
+    upstreamRequest.abort();
+  }
+
+  if (!finishReason) throw new UpstreamError('upstream_incomplete');
+  const rest = filter.flush();
+  if (rest) yield { type: 'text', text: rest };
+  yield { type: 'done', finishReason: normaliseFinishReason(finishReason), promptTokens, completionTokens };
+}
+
+function openStream(
+  request: GenerationRequest,
+  upstream: UpstreamConfig,
+  options: { retry_on_error: boolean; signal: AbortSignal; fetch: typeof fetch },
+): AsyncGenerator<StreamChunk> {
+  const target = upstream.endpointUrl
+    ? { endpointUrl: upstream.endpointUrl }
+    : upstream.promptFormat === 'falcon'
+      ? // Naming the provider skips the Hub lookup that `auto` makes without the abort signal.
+        { provider: 'hf-inference' as const }
+      : {};
+  const common = { accessToken: upstream.token || undefined, model: upstream.model, ...target };
+
+  if (upstream.promptFormat === 'falcon') {
+    // 4.13.30 posts to {url}/v1/completions and yields OpenAI completion chunks, whatever its types say.
+    return textGenerationStream(
+      {
+        ...common,
+        inputs: buildFalconPrompt(request.system, request.turns),
+        parameters: {
+          max_new_tokens: request.maxNewTokens,
+          temperature: request.temperature,
+          stop: FALCON_STOP_SEQUENCES,
+          return_full_text: false,
+        },
+      },
+      options,
+    ) as AsyncGenerator<StreamChunk>;
+  }
+  return chatCompletionStream(
+    {
+      ...common,
+      messages: [
+        { role: 'system', content: breakControlStrings(request.system) },
+        ...request.turns.map((turn) => ({ role: turn.role, content: breakControlStrings(turn.content) })),
+      ],
+      max_tokens: request.maxNewTokens,
+      temperature: request.temperature,
+      stream_options: { include_usage: true },
+    },
+    options,
+  ) as AsyncGenerator<StreamChunk>;
+}
+
+function normaliseFinishReason(reason: string): FinishReason {
+  // TGI says eos_token / stop_sequence on /v1/completions; OpenAI and vLLM say stop.
+  return reason === 'eos_token' || reason === 'stop_sequence' ? 'stop' : reason;
+}
+
+function toUpstreamError(error: unknown, receivedAny: boolean, response: Response | undefined): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof SyntaxError) return new UpstreamError('upstream_malformed', 200);
+  // The client's own refusals: the model or provider named in the configuration cannot serve this task.
+  if (error instanceof InferenceClientInputError || error instanceof InferenceClientRoutingError) {
+    return new UpstreamError('model_not_found');
+  }
+  if (error instanceof InferenceClientProviderApiError || error instanceof InferenceClientHubApiError) {
+    const status = error.httpResponse.status;
+    const body: unknown = error.httpResponse.body;
+    if (status === 200) {
+      if (/event stream content type/.test(error.message)) return new UpstreamError('upstream_malformed', 200);
+      return inStreamError(body);
+    }
+    if (status === 401 || status === 403) return new UpstreamError('upstream_auth', status);
+    if (status === 402) return new UpstreamError('upstream_quota', status);
+    if (status === 404) return new UpstreamError('model_not_found', status);
+    if (status === 429) return new UpstreamError('upstream_rate_limited', status, retryAfter(response));
+    if (status === 503) return new UpstreamError('model_loading', status, estimatedTime(body) ?? retryAfter(response));
+    if (status >= 400 && status < 500) return new UpstreamError('upstream_rejected', status);
+    return new UpstreamError('upstream_unavailable', status);
+  }
+  // fetch's own failures: refused or reset before the response, lost during it.
+  return new UpstreamError(receivedAny || response ? 'upstream_disconnected' : 'upstream_unreachable');
+}
+
+function inStreamError(body: unknown): UpstreamError {
+  const errorType = isRecord(body) ? body.error_type : undefined;
+  // TGI's own shape is {error, error_type}; its OpenAI routes send {error: {message}} with no type.
+  const error = isRecord(body) ? body.error : undefined;
+  const message = typeof error === 'string' ? error : isRecord(error) ? String(error.message) : '';
+  if (errorType === 'overloaded' || /overloaded/i.test(message)) return new UpstreamError('upstream_busy', 200);
+  if (errorType === 'validation' || /validation error/i.test(message)) return new UpstreamError('upstream_rejected', 200);
+  if (errorType === 'incomplete_generation_stream' || /incomplete generation/i.test(message)) return new UpstreamError('upstream_incomplete', 200);
+  return new UpstreamError('upstream_error', 200);
+}
+
+function retryAfter(response: Response | undefined): number | undefined {
+  const seconds = Number(response?.headers.get('retry-after'));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : undefined;
+}
+
+function estimatedTime(body: unknown): number | undefined {
+  const seconds = isRecord(body) ? Number(body.estimated_time) : NaN;
+  return Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
