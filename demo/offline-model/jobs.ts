@@ -4,7 +4,7 @@
  * (§1.11) and completions (§1.12), each in the TGI or the vLLM flavour.
  */
 import type { GenerationResult } from './generation.ts';
-import { nativeErrorJson, openAiErrorJson, type InferError } from './infer-error.ts';
+import type { InferError } from './infer-error.ts';
 import { MAX_CLIENT_BATCH_SIZE, SYSTEM_FINGERPRINT } from './model-card.ts';
 import { questionInMessages, questionInPrompt, renderChatTemplate, type ChatMessage } from './prompt.ts';
 import type { RouteName } from './routes.ts';
@@ -12,10 +12,23 @@ import type { Scenario } from './scenario.ts';
 import { toSerdeJson, type JsonValue } from './serde-json.ts';
 import { fnv1a32 } from './tokenizer.ts';
 import type { GenerateParameters, GenerateRequest, ValidRequest } from './validation.ts';
-import { chatCompletionJson, chatCompletionsEncoder, completionJson, completionsEncoder, DONE, type OpenAiContext } from './wire/openai-tgi.ts';
-import { vllmChatCompletionJson, vllmChatEncoder, vllmCompletionJson, vllmCompletionsEncoder, type VllmContext } from './wire/openai-vllm.ts';
+import {
+  chatCompletionJson,
+  chatCompletionsEncoder,
+  completionJson,
+  completionsEncoder,
+  openAiErrorEvents,
+  type OpenAiContext,
+} from './wire/openai-tgi.ts';
+import {
+  vllmChatCompletionJson,
+  vllmChatEncoder,
+  vllmCompletionJson,
+  vllmCompletionsEncoder,
+  type VllmContext,
+} from './wire/openai-vllm.ts';
 import type { StreamEncoder } from './wire/stream-encoder.ts';
-import { generateResponseJson, generateStreamEncoder } from './wire/tgi-native.ts';
+import { generateResponseJson, generateStreamEncoder, nativeErrorEvents } from './wire/tgi-native.ts';
 
 /** One generation, ready to validate and run. */
 export interface Job {
@@ -48,9 +61,6 @@ export interface JobContext {
   created: number;
 }
 
-const nativeErrors = (error: InferError) => [nativeErrorJson(error)];
-const openAiErrors = (error: InferError) => [openAiErrorJson(error), DONE];
-
 export function jobFor(route: RouteName, body: Record<string, unknown>, context: JobContext): Job | Refusal {
   switch (route) {
     case 'generate':
@@ -77,7 +87,7 @@ function nativeJob(route: RouteName, body: Record<string, unknown>): Job {
     returnFullTextDefault: route === 'compat',
     question: questionInPrompt(inputs),
     vllm: false,
-    errorPayloads: nativeErrors,
+    errorPayloads: nativeErrorEvents,
     encoder: generateStreamEncoder,
     // `/` answers a one-element array (§1.1).
     body: (result, request) => (route === 'compat' ? [generateResponseJson(result, request)] : generateResponseJson(result, request)),
@@ -128,7 +138,7 @@ function chatJob(body: Record<string, unknown>, context: JobContext): Job {
     returnFullTextDefault: false,
     question: questionInMessages(messages),
     vllm: isVllm,
-    errorPayloads: openAiErrors,
+    errorPayloads: openAiErrorEvents,
     encoder: (request) => (isVllm ? vllmChatEncoder(request, vllm) : chatCompletionsEncoder(request, base)),
     body: (result, request) => (isVllm ? vllmChatCompletionJson(result, request, vllm) : chatCompletionJson(result, request, base)),
   };
@@ -167,7 +177,7 @@ function completionsJob(body: Record<string, unknown>, context: JobContext): Job
     returnFullTextDefault: false,
     question: questionInPrompt(inputs),
     vllm: isVllm,
-    errorPayloads: openAiErrors,
+    errorPayloads: openAiErrorEvents,
     encoder: (request) => (isVllm ? vllmCompletionsEncoder(request, vllm) : completionsEncoder(request, base)),
     body: (result, request) => (isVllm ? vllmCompletionJson(result, request, vllm) : completionJson(result, request, base)),
   };

@@ -23,8 +23,8 @@ import { directiveItems, resolveScenario, ScenarioError, splitScenarioPath, type
 import { answerScript, type ScriptedToken } from './script.ts';
 import { parseSerdeJson } from './serde-json-parse.ts';
 import { toSerdeJson, JsonFloat } from './serde-json.ts';
-import { planStream, type StreamAction } from './stream-plan.ts';
-import { checkStreamable, validate, FALCON_LIMITS, type ModelLimits, type ValidRequest } from './validation.ts';
+import { inBandErrorPlan, planStream, type StreamAction } from './stream-plan.ts';
+import { checkStreamable, validate, FALCON_LIMITS, type ModelLimits, type Validated, type ValidRequest } from './validation.ts';
 import type { Framing } from './wire/sse.ts';
 
 export type Header = [name: string, value: string];
@@ -168,30 +168,27 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
 }
 
 function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts: ResponseFacts): ModelResponse {
-  const characters = Array.from(job.request.inputs).length;
   // vLLM's server is not TGI: plain SSE headers, no x-compute-*.
-  const headers: Header[] =
-    job.vllm
-      ? [['content-type', 'text/event-stream; charset=utf-8']]
-      : [
-          ['content-type', 'text/event-stream'],
-          ['cache-control', 'no-cache'],
-          ['x-compute-type', 'gpu+optimized'],
-          ['x-compute-characters', String(characters)],
-          ['x-accel-buffering', 'no'],
-        ];
+  const headers: Header[] = job.vllm
+    ? [['content-type', 'text/event-stream; charset=utf-8']]
+    : [
+        ['content-type', 'text/event-stream'],
+        ['cache-control', 'no-cache'],
+        ['x-compute-type', 'gpu+optimized'],
+        ['x-compute-characters', String(Array.from(job.request.inputs).length)],
+        ['x-accel-buffering', 'no'],
+      ];
   const framing: Framing = {
     space: scenario.framing === 'space',
     eol: scenario.eol === 'crlf' ? '\r\n' : scenario.eol === 'cr' ? '\r' : '\n',
   };
 
   // TGI's order: streaming checks, then the overload semaphore, then validation (§1.2).
-  const refused = checkStreamable(job.request.parameters) ?? (scenario.fault === 'error-before-first' ? OVERLOADED : null);
-  const validated = refused ? null : validate(job.request, config.limits, job.returnFullTextDefault);
-  if (!validated?.ok) {
-    const error = refused ?? (validated as { error: InferError }).error;
-    const actions = planStream({ encoder: { step: () => [], error: job.errorPayloads }, error, fault: 'none', after: 0, comments: false });
-    return { ...facts, faulted: error === OVERLOADED, kind: 'stream', headers, framing, actions };
+  const refusal = checkStreamable(job.request.parameters) ?? (scenario.fault === 'error-before-first' ? OVERLOADED : null);
+  const validated: Validated = refusal ? { ok: false, error: refusal } : validate(job.request, config.limits, job.returnFullTextDefault);
+  if (!validated.ok) {
+    const actions = inBandErrorPlan(job.errorPayloads(validated.error));
+    return { ...facts, faulted: validated.error === OVERLOADED, kind: 'stream', headers, framing, actions };
   }
   const valid = validated.request;
   const actions = planStream({
@@ -263,7 +260,8 @@ function computeHeaders(job: Job, valid: ValidRequest, generated: number, scenar
   const totalMs = scenario.firstDelay + inferenceMs;
   return [
     ['x-compute-type', 'gpu+optimized'],
-    ['x-compute-time', toSerdeJson(new JsonFloat(totalMs / 1000, 'f64'))],
+    // Rust's f64 Display: "0.15", and "0" rather than "0.0".
+    ['x-compute-time', String(totalMs / 1000)],
     ['x-compute-characters', String(Array.from(job.request.inputs).length)],
     ['x-total-time', String(totalMs)],
     ['x-validation-time', '0'],

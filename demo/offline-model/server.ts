@@ -121,6 +121,19 @@ async function serveModel(request: IncomingMessage, response: ServerResponse, pa
     body: bodyForLog(body.bytes),
   });
 
+  let writer: PacedWriter | undefined;
+  response.on('close', () => {
+    record.closedAt = Date.now();
+    if (writer) writers.delete(writer);
+    // Closed before we ended it: the client went away (§1.9).
+    if (!response.writableEnded) {
+      writer?.cancel();
+      end(record, 'client-closed');
+    }
+  });
+  // A client that sent its body and left at once may be gone before anyone listened.
+  if (response.destroyed) return end(record, 'client-closed');
+
   if (body.tooLarge) {
     record.status = 413;
     response.writeHead(413, { 'content-type': 'text/plain; charset=utf-8' });
@@ -137,19 +150,9 @@ async function serveModel(request: IncomingMessage, response: ServerResponse, pa
   record.route = answer.route;
   record.scenario = answer.scenario;
 
-  const scenario = answer.scenario ?? DEFAULT_SCENARIO;
   const framing = answer.kind === 'stream' ? answer.framing : { space: true, eol: '\n' as const };
-  const writer = new PacedWriter(response, scenario, framing);
+  writer = new PacedWriter(response, answer.scenario ?? DEFAULT_SCENARIO, framing);
   writers.add(writer);
-  response.on('close', () => {
-    record.closedAt = Date.now();
-    writers.delete(writer);
-    // Closed before we ended it: the client went away (§1.9).
-    if (!response.writableEnded) {
-      writer.cancel();
-      end(record, 'client-closed');
-    }
-  });
 
   const success: Outcome = answer.faulted ? 'fault' : 'completed';
   await play(answer, response, writer, record, () => end(record, success), () => {

@@ -32,10 +32,7 @@ export type StreamAction =
 
 export interface PlanInput {
   encoder: StreamEncoder;
-  /** Absent when the request failed before generation (validation, overload). */
-  generation?: GenerationResult;
-  /** An in-band error before any token. */
-  error?: InferError;
+  generation: GenerationResult;
   fault: Fault;
   /** Tokens before an in-stream fault. */
   after: number;
@@ -50,8 +47,12 @@ const CUTTING_FAULTS: Partial<Record<Fault, (encoder: StreamEncoder, wait: Wait)
   malformed: (_, wait) => ({ kind: 'malformed', wait }),
 };
 
-export function planStream({ encoder, generation, error, fault, after, comments }: PlanInput): StreamAction[] {
-  if (error || !generation) return [errorEvents(encoder, error ?? INCOMPLETE_GENERATION_STREAM, 'none')];
+/** A request refused before generation (validation, overload): one in-band error, at once. */
+export function inBandErrorPlan(payloads: string[]): StreamAction[] {
+  return [{ kind: 'events', wait: 'none', payloads, token: false, terminated: true }];
+}
+
+export function planStream({ encoder, generation, fault, after, comments }: PlanInput): StreamAction[] {
   const { steps, finished } = generation;
   const cut = CUTTING_FAULTS[fault];
   // A cutting fault always cuts before the last token, however short the answer.

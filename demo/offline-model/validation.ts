@@ -124,9 +124,8 @@ export function validate(
   const requested = parameters.max_new_tokens ?? Math.max(0, limits.maxTotalTokens - inputLength);
   const firstChunk = Math.min(requested, GENERATION_CHUNK);
   if (inputLength + firstChunk > limits.maxTotalTokens) {
-    return fail(
-      `\`inputs\` tokens + \`max_new_tokens\` must be <= ${limits.maxTotalTokens}. Given: ${inputLength} \`inputs\` tokens and ${firstChunk} \`max_new_tokens\``,
-    );
+    const given = `Given: ${inputLength} \`inputs\` tokens and ${firstChunk} \`max_new_tokens\``;
+    return fail(`\`inputs\` tokens + \`max_new_tokens\` must be <= ${limits.maxTotalTokens}. ${given}`);
   }
   if (inputLength > limits.maxInputTokens) {
     return fail(`\`inputs\` must have less than ${limits.maxInputTokens} tokens. Given: ${inputLength}`);

@@ -106,7 +106,7 @@ describe('an API key, like TGI --api-key', () => {
   afterAll(() => guarded.close());
 
   it('refuses POSTs without the right bearer token with an empty 401', async () => {
-    for (const headers of [{}, { authorization: 'Bearer hf_wrong' }, { authorization: 'hf_secret' }]) {
+    for (const headers of [{}, { authorization: 'Bearer hf_wrong' }, { authorization: 'hf_secret' }] as Record<string, string>[]) {
       const response = await post(`${guarded.url}/v1/completions`, { prompt: PROMPT }, { headers });
       expect([response.status, response.text]).toEqual([401, '']);
     }

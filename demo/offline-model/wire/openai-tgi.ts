@@ -3,7 +3,7 @@
  * and `/v1/completions` (§1.12), streaming chunks and non-streaming bodies.
  */
 import type { Finish, FinishReason, GenerationResult, GenerationStep } from '../generation.ts';
-import { openAiErrorJson } from '../infer-error.ts';
+import { openAiErrorJson, type InferError } from '../infer-error.ts';
 import { JsonFloat, toSerdeJson, type JsonValue } from '../serde-json.ts';
 import type { ValidRequest } from '../validation.ts';
 import type { StreamEncoder } from './stream-encoder.ts';
@@ -21,6 +21,9 @@ export interface OpenAiContext {
 
 export const DONE = '[DONE]';
 
+/** An error event, then `[DONE]` all the same (§1.8). */
+export const openAiErrorEvents = (error: InferError): string[] => [openAiErrorJson(error), DONE];
+
 /** `FinishReason::format(true)`: only eos_token becomes "stop" (§1.11). */
 export function chatFinishReason(reason: FinishReason): string {
   return reason === 'eos_token' ? 'stop' : reason;
@@ -35,7 +38,13 @@ function usage(finish: Finish, request: ValidRequest): JsonValue {
 }
 
 export function chatCompletionsEncoder(request: ValidRequest, context: OpenAiContext): StreamEncoder {
-  const head = { object: 'chat.completion.chunk', id: '', created: context.created, model: context.model, system_fingerprint: context.systemFingerprint };
+  const head = {
+    object: 'chat.completion.chunk',
+    id: '',
+    created: context.created,
+    model: context.model,
+    system_fingerprint: context.systemFingerprint,
+  };
   return {
     step(step: GenerationStep) {
       const { token, finish } = step;
@@ -58,7 +67,7 @@ export function chatCompletionsEncoder(request: ValidRequest, context: OpenAiCon
       const usageChunk = context.includeUsage ? [toSerdeJson({ ...head, choices: [], usage: usage(finish, request) })] : [];
       return [chunk, ...usageChunk, DONE];
     },
-    error: (error) => [openAiErrorJson(error), DONE],
+    error: openAiErrorEvents,
   };
 }
 
@@ -69,9 +78,8 @@ export function completionsEncoder(request: ValidRequest, context: OpenAiContext
       // The raw token text: the final chunk of an EOS finish says "<|endoftext|>" (§1.12).
       const choice = { index: 0, text: token.text, logprobs: null, finish_reason: finish ? finish.reason : '' };
       if (!finish) {
-        return [
-          toSerdeJson({ object: 'text_completion', id: '', created: context.created, choices: [choice], model: context.model, system_fingerprint: context.systemFingerprint }),
-        ];
+        const { created, model, systemFingerprint } = context;
+        return [toSerdeJson({ object: 'text_completion', id: '', created, choices: [choice], model, system_fingerprint: systemFingerprint })];
       }
       // The final chunk is another struct, with another key order.
       const final = toSerdeJson({
@@ -85,7 +93,7 @@ export function completionsEncoder(request: ValidRequest, context: OpenAiContext
       });
       return [final, DONE];
     },
-    error: (error) => [openAiErrorJson(error), DONE],
+    error: openAiErrorEvents,
   };
 }
 

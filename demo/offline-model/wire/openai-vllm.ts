@@ -6,10 +6,9 @@
  * they do not start a stop string.
  */
 import type { Finish, GenerationResult, GenerationStep } from '../generation.ts';
-import { openAiErrorJson } from '../infer-error.ts';
 import { toSerdeJson, type JsonValue } from '../serde-json.ts';
 import type { ValidRequest } from '../validation.ts';
-import { DONE, type OpenAiContext } from './openai-tgi.ts';
+import { DONE, openAiErrorEvents, type OpenAiContext } from './openai-tgi.ts';
 import type { StreamEncoder } from './stream-encoder.ts';
 import { lastFinish } from './tgi-native.ts';
 
@@ -70,7 +69,7 @@ export function vllmChatEncoder(request: ValidRequest, context: VllmContext): St
       if (context.includeUsage) payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(step.finish, request) }));
       return [...payloads, DONE];
     },
-    error: (error) => [openAiErrorJson(error), DONE],
+    error: openAiErrorEvents,
   };
 }
 
@@ -93,7 +92,7 @@ export function vllmCompletionsEncoder(request: ValidRequest, context: VllmConte
       if (finish && context.includeUsage) payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(finish, request) }));
       return finish ? [...payloads, DONE] : payloads;
     },
-    error: (error) => [openAiErrorJson(error), DONE],
+    error: openAiErrorEvents,
   };
 }
 

@@ -37,12 +37,11 @@ export function streamResponseJson(step: GenerationStep, request: ValidRequest):
   });
 }
 
+/** One error event, then the body ends: no [DONE] on TGI's own routes (§1.8). */
+export const nativeErrorEvents = (error: InferError): string[] => [nativeErrorJson(error)];
+
 export function generateStreamEncoder(request: ValidRequest): StreamEncoder {
-  return {
-    step: (step) => [streamResponseJson(step, request)],
-    // One error event, then the body ends: no [DONE] on TGI's own routes (§1.8).
-    error: (error: InferError) => [nativeErrorJson(error)],
-  };
+  return { step: (step) => [streamResponseJson(step, request)], error: nativeErrorEvents };
 }
 
 /** `GenerateResponse`: `details` is left out unless asked for. */
