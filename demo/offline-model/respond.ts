@@ -141,6 +141,16 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
       return body(200, [JSON_TYPE], infoJson(config.modelId, config.limits));
     case 'models':
       return body(200, [JSON_TYPE], modelsJson(config.modelId));
+    case 'hub_model':
+      // The mapping `?expand[]=inferenceProviderMapping` asks for: served live by hf-inference.
+      return body(
+        200,
+        [JSON_TYPE],
+        JSON.stringify({
+          id: servedModel,
+          inferenceProviderMapping: { 'hf-inference': { status: 'live', providerId: servedModel, task: 'text-generation' } },
+        }),
+      );
   }
 
   // What the HF router answers before any model sees the request (§2.3).
@@ -164,7 +174,14 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
 
   const streaming = job.streaming && scenario.fault !== 'json-200';
   facts.faulted = job.streaming && scenario.fault === 'json-200';
-  return streaming ? streamResponse(job, scenario, config, facts) : wholeResponse(job, scenario, config, facts);
+  const served = withContext(config, scenario.context);
+  return streaming ? streamResponse(job, scenario, served, facts) : wholeResponse(job, scenario, served, facts);
+}
+
+/** `context=N` serves a model with an N-token context instead of Falcon's 2,048 (long benchmark answers). */
+function withContext(config: ModelConfig, context: number | null): ModelConfig {
+  if (context === null) return config;
+  return { ...config, limits: { ...config.limits, maxTotalTokens: context, maxInputTokens: context - 1 } };
 }
 
 function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts: ResponseFacts): ModelResponse {

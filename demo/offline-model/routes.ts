@@ -4,7 +4,16 @@
  * `/models/{id}/v1/...` (§2.1), where the path names the served model.
  */
 
-export type RouteName = 'compat' | 'generate' | 'generate_stream' | 'chat_completions' | 'completions' | 'info' | 'health' | 'models';
+export type RouteName =
+  | 'compat'
+  | 'generate'
+  | 'generate_stream'
+  | 'chat_completions'
+  | 'completions'
+  | 'info'
+  | 'health'
+  | 'models'
+  | 'hub_model';
 
 export interface Route {
   name: RouteName;
@@ -33,7 +42,15 @@ const ROUTER_ROUTES: Record<string, RouteName> = {
   '/v1/chat/completions': 'chat_completions',
 };
 
+/** The Hub's model API, which `@huggingface/inference` asks for a model's provider mapping (§2.1, §7). */
+const HUB_MODEL_PATH = /^\/api\/models\/([^/]+\/[^/]+|[^/]+)$/;
+
 export function matchRoute(method: string, path: string): RouteMatch {
+  const hub = HUB_MODEL_PATH.exec(path);
+  if (hub) {
+    if (method !== 'GET') return { ok: false, status: 405, allow: 'GET' };
+    return { ok: true, route: { name: 'hub_model', pathModel: decodeOrKeep(hub[1]) } };
+  }
   const methods = TGI_ROUTES[path];
   if (methods) {
     const name = methods[method as 'GET' | 'POST'];

@@ -44,6 +44,8 @@ export interface Scenario {
   flavour: 'tgi' | 'vllm';
   /** Make the generation exactly this many tokens (benchmarks). */
   tokens: number | null;
+  /** Serve a model with this many tokens of context (default: Falcon's 2,048), so `tokens` can go past 2,000. */
+  context: number | null;
   ending: Ending;
   /** Inject `: ping` and bare `:` comments between events. */
   comments: boolean;
@@ -65,6 +67,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   split: null,
   flavour: 'tgi',
   tokens: null,
+  context: null,
   ending: 'eos',
   comments: false,
   retryAfter: 2,
@@ -102,6 +105,7 @@ const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => v
   split: (s, v, k) => (s.split = oneOf(['utf8'] as const)(k, v)),
   flavour: (s, v, k) => (s.flavour = oneOf(['tgi', 'vllm'] as const)(k, v)),
   tokens: (s, v, k) => (s.tokens = positive(k, v)),
+  context: (s, v, k) => (s.context = Math.max(2, positive(k, v))),
   ending: (s, v, k) => (s.ending = oneOf(['eos', 'stop-sequence'] as const)(k, v)),
   comments: (s, v, k) => (s.comments = oneOf(['0', '1'] as const)(k, v) === '1'),
   'retry-after': (s, v, k) => (s.retryAfter = nonNegative(k, v)),

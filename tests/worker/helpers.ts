@@ -97,6 +97,10 @@ export async function upstreamRecords(tag: string): Promise<UpstreamRecord[]> {
   return response.json();
 }
 
+export async function allUpstreamRecords(): Promise<UpstreamRecord[]> {
+  return (await fetch(`${modelUrl}/_offline/log`)).json();
+}
+
 /** Resolves when the offline model has seen the request tagged `tag` end as `outcome`. */
 export async function upstreamEnded(tag: string, outcome: string, timeoutMs = 5000): Promise<UpstreamRecord> {
   const response = await fetch(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ask, chat, scenario, upstreamRecords } from '../helpers.ts';
+import { allUpstreamRecords, ask, chat, scenario, upstreamRecords } from '../helpers.ts';
 
 describe('with no HF_ENDPOINT_URL the worker uses the Hugging Face router', () => {
   it('a hosted model by name goes to the Hugging Face router (chat)', async () => {
@@ -12,13 +12,20 @@ describe('with no HF_ENDPOINT_URL the worker uses the Hugging Face router', () =
     expect(upstream.body.model).toBe('tiiuae/Falcon3-7B-Instruct');
   });
 
-  it('falcon format without an endpoint uses the router’s hf-inference text generation, without a Hub lookup', async () => {
+  it('falcon format without an endpoint uses the router’s hf-inference text generation after one Hub lookup', async () => {
     const { tag, directive } = scenario();
-    const result = await chat(ask(`Hi ${directive}`), undefined);
+    const result = await chat(ask(`Hi ${directive}`));
     expect(result.last?.event).toBe('done');
-    const calls = await upstreamRecords(tag);
-    expect(calls.map((call) => [call.headers['x-original-host'], call.path])).toEqual([
-      ['router.huggingface.co', '/hf-inference/models/tiiuae/falcon-7b-instruct/v1/completions'],
+    expect(result.text).toMatch(/offline/i);
+    const [generation] = await upstreamRecords(tag);
+    expect([generation.headers['x-original-host'], generation.path]).toEqual([
+      'router.huggingface.co',
+      '/hf-inference/models/tiiuae/falcon-7b-instruct/v1/completions',
+    ]);
+    // The client library asks the Hub which provider serves the model (once per isolate; it caches the answer).
+    const hubLookups = (await allUpstreamRecords()).filter((record) => record.path.startsWith('/api/models/'));
+    expect(hubLookups.map((record) => [record.headers['x-original-host'], record.path])).toEqual([
+      ['huggingface.co', '/api/models/tiiuae/falcon-7b-instruct'],
     ]);
   });
 });
