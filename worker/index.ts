@@ -5,6 +5,7 @@ import { ApiError, errorResponse } from './http/api-error.ts';
 import type { WorkerEnv } from './http/worker-env.ts';
 import { chat } from './routes/chat.ts';
 import { health } from './routes/health.ts';
+import { session } from './routes/session.ts';
 
 /**
  * The falcon-chat worker: `POST /api/chat` streams answers, `GET /api/health`
@@ -26,6 +27,7 @@ app.use('/api/*', async function loadConfig(c, next) {
 
 app.route('/api/chat', chat);
 app.route('/api/health', health);
+app.route('/api/session', session);
 
 app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
 app.onError(errorResponse);

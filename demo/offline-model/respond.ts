@@ -36,6 +36,8 @@ export interface ModelRequest {
   /** Lower-cased names. */
   headers: Readonly<Record<string, string | undefined>>;
   body: Uint8Array;
+  /** How many earlier requests carried `tag` (for `fault-times`); none when not given. */
+  earlierRequestsTagged?: (tag: string) => number;
 }
 
 export interface ModelConfig {
@@ -130,6 +132,10 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
     scenario = resolveScenario(config.defaults, split.items, directiveItems(parsed?.ok ? promptTexts(parsed.value) : []));
   } catch (error) {
     return body(400, [TEXT_TYPE], scenarioProblem(error));
+  }
+  // `fault-times=N`: the fault hits only the first N requests with this tag, so a retry can succeed.
+  if (scenario.faultTimes !== null && scenario.tag !== null && (request.earlierRequestsTagged?.(scenario.tag) ?? 0) >= scenario.faultTimes) {
+    scenario = { ...scenario, fault: 'none' };
   }
   facts.scenario = scenario;
   const servedModel = route.pathModel ?? config.modelId;

@@ -27,6 +27,8 @@ export type Fault = (typeof FAULTS)[number];
 
 export interface Scenario {
   fault: Fault;
+  /** Only the first N requests with the same `tag` get the fault (null: all of them). */
+  faultTimes: number | null;
   /** Tokens sent before an in-stream fault. */
   after: number;
   /** Milliseconds between tokens. */
@@ -57,6 +59,7 @@ export interface Scenario {
 
 export const DEFAULT_SCENARIO: Scenario = {
   fault: 'none',
+  faultTimes: null,
   after: 3,
   delay: 30,
   firstDelay: 150,
@@ -95,6 +98,7 @@ const oneOf =
 /** How each key is read; keys are spelled as in URLs and directives. */
 const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => void> = {
   fault: (s, v, k) => (s.fault = oneOf(FAULTS)(k, v)),
+  'fault-times': (s, v, k) => (s.faultTimes = nonNegative(k, v)),
   after: (s, v, k) => (s.after = nonNegative(k, v)),
   delay: (s, v, k) => (s.delay = nonNegative(k, v)),
   'first-delay': (s, v, k) => (s.firstDelay = nonNegative(k, v)),

@@ -143,7 +143,13 @@ async function serveModel(request: IncomingMessage, response: ServerResponse, pa
   }
 
   const answer = answerRequest(
-    { method: record.method, url: request.url ?? '/', headers: request.headers as Record<string, string | undefined>, body: body.bytes },
+    {
+      method: record.method,
+      url: request.url ?? '/',
+      headers: request.headers as Record<string, string | undefined>,
+      body: body.bytes,
+      earlierRequestsTagged: (tag) => log.list(tag).length,
+    },
     config,
   );
   record.tag = answer.scenario?.tag ?? null;

@@ -24,6 +24,7 @@ describe('scenario switches', () => {
   it('read every key', () => {
     const scenario = resolveScenario({
       fault: 'http-429',
+      'fault-times': '1',
       after: '2',
       delay: '1',
       'first-delay': '3',
@@ -34,6 +35,7 @@ describe('scenario switches', () => {
       split: 'utf8',
       flavour: 'vllm',
       tokens: '100',
+      context: '4096',
       ending: 'stop-sequence',
       comments: '1',
       'retry-after': '7',
@@ -41,6 +43,7 @@ describe('scenario switches', () => {
     });
     expect(scenario).toEqual({
       fault: 'http-429',
+      faultTimes: 1,
       after: 2,
       delay: 1,
       firstDelay: 3,
@@ -51,6 +54,7 @@ describe('scenario switches', () => {
       split: 'utf8',
       flavour: 'vllm',
       tokens: 100,
+      context: 4096,
       ending: 'stop-sequence',
       comments: true,
       retryAfter: 7,

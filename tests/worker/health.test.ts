@@ -12,6 +12,7 @@ describe('GET /api/health', () => {
       upstream: 'endpoint',
       tokenConfigured: true,
       allowedOrigins: 2,
+      botCheck: false,
     });
   });
 

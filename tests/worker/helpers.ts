@@ -26,8 +26,18 @@ export function ask(question: string, extra: Partial<ChatBody> = {}): ChatBody {
   return { messages: [{ role: 'user', content: question }], ...extra };
 }
 
+let visitorCounter = 0;
+/**
+ * A distinct client address per request unless a test names one: the rate
+ * limiter counts per address, and only the rate-limit tests mean to hit it.
+ */
+function nextVisitorIp(): string {
+  visitorCounter++;
+  return `198.51.${Math.floor(visitorCounter / 250) % 250}.${(visitorCounter % 250) + 1}`;
+}
+
 export function chatRequest(body: unknown, init: { origin?: string | null; signal?: AbortSignal; headers?: Record<string, string> } = {}): Request {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', ...init.headers };
+  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'CF-Connecting-IP': nextVisitorIp(), ...init.headers };
   if (init.origin !== null) headers.Origin = init.origin ?? SITE;
   return new Request('https://falcon.example/api/chat', {
     method: 'POST',

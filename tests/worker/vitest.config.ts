@@ -17,6 +17,8 @@ export default defineConfig({
           HF_ENDPOINT_URL: inject('offlineModelUrl'),
           HF_TOKEN: TEST_HF_TOKEN,
           ALLOWED_ORIGINS: 'https://site.example, https://shop.example',
+          // Quick retries: the waits are not under test, the counts are.
+          RETRY_BASE_MS: '10',
         },
       },
     })),

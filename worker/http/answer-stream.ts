@@ -5,32 +5,58 @@ import { UpstreamError } from '../model/upstream-error.ts';
 /** What the element receives on the wire, one SSE event each. */
 export type WireEvent =
   | { event: 'token'; data: { text: string } }
-  | { event: 'done'; data: { finishReason: string; promptTokens?: number; completionTokens?: number } }
+  | { event: 'done'; data: DoneData }
   | { event: 'error'; data: { code: string; message: string; retryAfter?: number } };
+
+export interface DoneData {
+  finishReason: string;
+  promptTokens?: number;
+  completionTokens?: number;
+  /** Oldest turns left out so the conversation fit the model's context. */
+  droppedTurns?: number;
+}
+
+/** How one answer went, for the log line. */
+export interface AnswerOutcome {
+  status: 'done' | 'error' | 'cancelled';
+  code?: string;
+  finishReason?: string;
+  /** Token events sent. */
+  pieces: number;
+  completionTokens?: number;
+  /** Milliseconds from the start of the stream to the first token event. */
+  firstTokenMs?: number;
+  /** The answer's text, only kept when the operator logs content. */
+  text?: string;
+}
 
 export interface AnswerStreamOptions {
   heartbeatMs: number;
   /** Aborting it stops the upstream; fired here when the visitor is gone. */
   upstream: AbortController;
-  onEnd: (outcome: { status: 'done' | 'error' | 'cancelled'; code?: string; pieces: number }) => void;
+  /** Added to the `done` event. */
+  doneExtras?: Partial<DoneData>;
+  keepText?: boolean;
+  onEnd: (outcome: AnswerOutcome) => void;
 }
 
 /**
  * Relays answer events as SSE. A `: ping` comment goes out every
  * `heartbeatMs` from the start, so proxies keep the stream open while the
  * model thinks. Hono's `onAbort` does not fire in workerd when the visitor
- * leaves, and its `write` swallows errors, so a write that fails or never
- * completes also counts as the visitor leaving.
+ * leaves, and its `write` swallows errors, so a write that fails also counts
+ * as the visitor leaving (request.signal covers writes that never complete).
  */
 export async function relayAnswer(
   stream: SSEStreamingApi,
-  answer: AsyncGenerator<AnswerEvent>,
-  { heartbeatMs, upstream, onEnd }: AnswerStreamOptions,
+  answer: AsyncIterable<AnswerEvent>,
+  { heartbeatMs, upstream, doneExtras, keepText, onEnd }: AnswerStreamOptions,
 ): Promise<void> {
   const visitorGone = () => upstream.abort(new DOMException('The visitor left', 'AbortError'));
   stream.onAbort(visitorGone);
   const heartbeat = setInterval(() => void stream.write(': ping\n\n'), heartbeatMs);
-  let pieces = 0;
+  const started = Date.now();
+  const outcome: AnswerOutcome = { status: 'cancelled', pieces: 0, text: keepText ? '' : undefined };
   const send = async (wire: WireEvent) => {
     await stream.writeSSE({ event: wire.event, data: JSON.stringify(wire.data) });
     if (stream.aborted) visitorGone();
@@ -39,27 +65,26 @@ export async function relayAnswer(
   try {
     for await (const event of answer) {
       if (event.type === 'text') {
-        pieces++;
+        outcome.firstTokenMs ??= Date.now() - started;
+        outcome.pieces++;
+        if (keepText) outcome.text += event.text;
         await send({ event: 'token', data: { text: event.text } });
       } else {
         const { type: _type, ...done } = event;
-        await send({ event: 'done', data: done });
-        onEnd({ status: 'done', pieces });
+        await send({ event: 'done', data: { ...done, ...doneExtras } });
+        Object.assign(outcome, { status: 'done', finishReason: done.finishReason, completionTokens: done.completionTokens });
       }
     }
   } catch (error) {
-    if (upstream.signal.aborted) {
-      onEnd({ status: 'cancelled', pieces });
-      return;
-    }
+    if (upstream.signal.aborted) return;
     const failure = error instanceof UpstreamError ? error : undefined;
     const data = failure
       ? { code: failure.code, message: failure.message, retryAfter: failure.retryAfterSeconds }
       : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
-    if (!failure) console.error(JSON.stringify({ level: 'error', msg: 'answer failed', error: (error as Error)?.name }));
     await send({ event: 'error', data });
-    onEnd({ status: 'error', code: data.code, pieces });
+    Object.assign(outcome, { status: 'error', code: data.code });
   } finally {
     clearInterval(heartbeat);
+    onEnd(outcome);
   }
 }

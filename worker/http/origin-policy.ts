@@ -43,7 +43,7 @@ export function originPolicy({ allowedOrigins }: OriginPolicyOptions): Middlewar
     }
     if (c.req.method === 'OPTIONS') {
       c.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      c.header('Access-Control-Allow-Headers', 'Content-Type');
+      c.header('Access-Control-Allow-Headers', 'Content-Type, X-Falcon-Session');
       c.header('Access-Control-Max-Age', '86400');
       return c.body(null, 204);
     }

@@ -12,7 +12,9 @@ export type UpstreamErrorCode =
   | 'upstream_error'
   | 'upstream_malformed'
   | 'upstream_disconnected'
-  | 'upstream_incomplete';
+  | 'upstream_incomplete'
+  | 'upstream_timeout'
+  | 'answer_timeout';
 
 /** Words a visitor understands; never the upstream's own text, which may carry internals. */
 const VISITOR_MESSAGES: Record<UpstreamErrorCode, string> = {
@@ -29,6 +31,8 @@ const VISITOR_MESSAGES: Record<UpstreamErrorCode, string> = {
   upstream_malformed: 'The model sent an answer that could not be read. Please try again.',
   upstream_disconnected: 'The connection to the model was lost before the answer was finished.',
   upstream_incomplete: 'The answer was cut off before it was finished.',
+  upstream_timeout: 'The model took too long to start answering. Please try again.',
+  answer_timeout: 'The answer took too long and was stopped.',
 };
 
 /** A failure of the model upstream, already translated for the visitor. */

@@ -42,64 +42,131 @@ interface StreamChunk {
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
 }
 
+/** Time limits and retries for one answer. */
+export interface AnswerPolicy {
+  /** The answer fails with `upstream_timeout` if no text arrives within this. */
+  firstTokenTimeoutMs: number;
+  /** The answer is cut off with `answer_timeout` after this long. */
+  answerTimeoutMs: number;
+  /** 429/503/overloaded before the first token are retried this many times, never after it. */
+  retries: number;
+  /** The first retry waits this long, doubling after; an upstream's own wait is honoured up to 4x this. */
+  retryBaseMs: number;
+  /** Called once per upstream attempt when its response headers arrive. */
+  onUpstreamResponse?: (status: number) => void;
+  /** Called before a retry, with the failure that caused it. */
+  onRetry?: (error: UpstreamError, waitMs: number) => void;
+}
+
+const RETRYABLE = new Set(['upstream_rate_limited', 'model_loading', 'upstream_busy']);
+
 /**
  * Streams the answer to `request` from the configured upstream as clean text
  * pieces, then one `done`. Throws `UpstreamError` for every upstream failure.
- * Whenever it stops early (a stop string, an error, `signal`), the upstream
- * request is aborted so the model stops generating.
+ * Whenever it stops early (a stop string, an error, a time limit, `signal`),
+ * the upstream request is aborted so the model stops generating.
  */
 export async function* streamAnswer(
   request: GenerationRequest,
   upstream: UpstreamConfig,
   signal: AbortSignal,
+  policy: AnswerPolicy,
 ): AsyncGenerator<AnswerEvent> {
-  const upstreamRequest = new AbortController();
-  const stopUpstream = () => upstreamRequest.abort(signal.reason);
-  signal.addEventListener('abort', stopUpstream, { once: true });
-  let lastResponse: Response | undefined;
-  const options = {
-    retry_on_error: false,
-    signal: upstreamRequest.signal,
-    // Keeps the response so a 429's Retry-After survives the client library's error.
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => (lastResponse = await fetch(input, init)),
-  };
-
   const filter = new AnswerFilter(
     upstream.promptFormat === 'falcon' ? [...FALCON_STOP_SEQUENCES, ...SPECIAL_TOKENS] : SPECIAL_TOKENS,
   );
-  let finishReason: string | undefined;
-  let promptTokens: number | undefined;
-  let completionTokens: number | undefined;
-  let receivedAny = false;
+  const answerDeadline = Date.now() + policy.answerTimeoutMs;
+  let textSent = false;
 
-  try {
-    for await (const chunk of openStream(request, upstream, options)) {
-      receivedAny = true;
-      const choice = chunk.choices?.[0];
-      const text = filter.push(choice?.text ?? choice?.delta?.content ?? '');
-      if (text) yield { type: 'text', text };
-      if (filter.hitStop) {
-        finishReason = 'stop';
-        break;
+  for (let attempt = 0; ; attempt++) {
+    const upstreamRequest = new AbortController();
+    const stopUpstream = () => upstreamRequest.abort(signal.reason);
+    signal.addEventListener('abort', stopUpstream, { once: true });
+    const timeUp = (error: UpstreamError, ms: number) => setTimeout(() => upstreamRequest.abort(error), Math.max(0, ms));
+    const answerTimer = timeUp(new UpstreamError('answer_timeout'), answerDeadline - Date.now());
+    let firstTokenTimer = textSent ? null : timeUp(new UpstreamError('upstream_timeout'), policy.firstTokenTimeoutMs);
+    let lastResponse: Response | undefined;
+    const options = {
+      retry_on_error: false,
+      signal: upstreamRequest.signal,
+      // Keeps the response so a 429's Retry-After survives the client library's error.
+      fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+        lastResponse = await fetch(input, init);
+        policy.onUpstreamResponse?.(lastResponse.status);
+        return lastResponse;
+      },
+    };
+    let finishReason: string | undefined;
+    let promptTokens: number | undefined;
+    let completionTokens: number | undefined;
+    let receivedAny = false;
+
+    try {
+      for await (const chunk of openStream(request, upstream, options)) {
+        receivedAny = true;
+        const choice = chunk.choices?.[0];
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) {
+          promptTokens = chunk.usage.prompt_tokens;
+          completionTokens = chunk.usage.completion_tokens;
+        }
+        const text = filter.push(choice?.text ?? choice?.delta?.content ?? '');
+        if (text) {
+          textSent = true;
+          clearTimeout(firstTokenTimer);
+          firstTokenTimer = null;
+          yield { type: 'text', text };
+        }
+        // A stop string the upstream did not stop at ends the answer here; the finally cancels the upstream.
+        if (filter.hitStop && !finishReason) {
+          finishReason = 'stop';
+          break;
+        }
       }
-      if (choice?.finish_reason) finishReason = choice.finish_reason;
-      if (chunk.usage) {
-        promptTokens = chunk.usage.prompt_tokens;
-        completionTokens = chunk.usage.completion_tokens;
-      }
+    } catch (caught) {
+      if (signal.aborted) throw signal.reason;
+      const reason: unknown = upstreamRequest.signal.reason;
+      const error = upstreamRequest.signal.aborted && reason instanceof UpstreamError ? reason : toUpstreamError(caught, receivedAny, lastResponse);
+      if (textSent || attempt >= policy.retries || !RETRYABLE.has(error.code)) throw error;
+      const waitMs = retryWait(error, attempt, policy.retryBaseMs);
+      if (Date.now() + waitMs >= answerDeadline) throw error;
+      policy.onRetry?.(error, waitMs);
+      await abortableSleep(waitMs, signal);
+      continue;
+    } finally {
+      clearTimeout(answerTimer);
+      clearTimeout(firstTokenTimer);
+      signal.removeEventListener('abort', stopUpstream);
+      upstreamRequest.abort();
     }
-  } catch (error) {
-    if (signal.aborted) throw signal.reason;
-    throw toUpstreamError(error, receivedAny, lastResponse);
-  } finally {
-    signal.removeEventListener('abort', stopUpstream);
-    upstreamRequest.abort();
-  }
 
-  if (!finishReason) throw new UpstreamError('upstream_incomplete');
-  const rest = filter.flush();
-  if (rest) yield { type: 'text', text: rest };
-  yield { type: 'done', finishReason: normaliseFinishReason(finishReason), promptTokens, completionTokens };
+    if (!finishReason) throw new UpstreamError('upstream_incomplete');
+    const rest = filter.flush();
+    if (rest) yield { type: 'text', text: rest };
+    yield { type: 'done', finishReason: normaliseFinishReason(finishReason), promptTokens, completionTokens };
+    return;
+  }
+}
+
+/** Exponential backoff, or the upstream's own wait when it names one that is not too long. */
+function retryWait(error: UpstreamError, attempt: number, baseMs: number): number {
+  const backoff = baseMs * 2 ** attempt;
+  const asked = (error.retryAfterSeconds ?? 0) * 1000;
+  return asked > backoff && asked <= baseMs * 4 ? asked : backoff;
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', stop);
+      resolve();
+    }, ms);
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', stop, { once: true });
+  });
 }
 
 function openStream(

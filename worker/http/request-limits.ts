@@ -1,0 +1,34 @@
+import type { RequestLimits } from '../config.ts';
+import { ApiError } from './api-error.ts';
+import type { ChatRequest } from './chat-request.ts';
+
+/**
+ * The operator's bounds on one request, checked before any upstream call. A
+ * request over a bound is rejected with a message that says which and by how
+ * much; nothing is silently cut (AISVS 2.1.4).
+ */
+export function enforceLimits(body: ChatRequest, limits: RequestLimits): void {
+  if (body.messages.length > limits.maxMessages) {
+    throw new ApiError(
+      422,
+      'too_many_messages',
+      `messages holds ${body.messages.length} messages; at most ${limits.maxMessages} are allowed.`,
+    );
+  }
+  body.messages.forEach((message, index) => {
+    if (message.content.length > limits.maxMessageChars) {
+      throw new ApiError(
+        422,
+        'message_too_long',
+        `messages[${index}].content is ${message.content.length} characters; at most ${limits.maxMessageChars} are allowed.`,
+      );
+    }
+  });
+  if (body.system !== undefined && body.system.length > limits.maxSystemChars) {
+    throw new ApiError(
+      422,
+      'system_message_too_long',
+      `system is ${body.system.length} characters; at most ${limits.maxSystemChars} are allowed.`,
+    );
+  }
+}
