@@ -26,7 +26,7 @@ export default defineConfig({
   test: {
     root: repoRoot,
     include: ['tests/worker/**/*.test.ts'],
-    exclude: ['tests/worker/router/**'],
+    exclude: ['tests/worker/internet/**'],
     globalSetup: [`${repoRoot}tests/worker/global-setup.ts`],
     setupFiles: [`${repoRoot}tests/worker/leak-guard.ts`],
     testTimeout: 20_000,
