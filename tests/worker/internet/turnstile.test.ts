@@ -57,7 +57,9 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
     const genuine = (await startSession(withBotCheck())).body.sessionToken as string;
     const forged = `${genuine.split('.')[0]}.${'A'.repeat(43)}`;
     const expired = await issueSession(SESSION_SECRET, SITE, 60, Date.now() - 3_600_000);
-    const otherSite = (await startSession(withBotCheck(), undefined, 'https://shop.example')).body.sessionToken as string;
+    const otherSiteSession = await startSession(withBotCheck(), undefined, 'https://shop.example');
+    expect(otherSiteSession.status).toBe(200);
+    const otherSite = otherSiteSession.body.sessionToken as string;
     for (const token of [forged, expired, otherSite, 'garbage']) {
       const response = await callWorkerWith(withBotCheck(), chatRequest(ask(`Hi ${directive}`), { headers: { 'X-Falcon-Session': token } }));
       expect(response.status).toBe(401);
