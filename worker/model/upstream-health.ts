@@ -23,16 +23,16 @@ export async function checkUpstream(upstream: UpstreamConfig, timeoutMs = 5000):
       let response = await get(`${base}/health`);
       let checked = '/health';
       if (response.status === 404) {
-        await response.body?.cancel();
+        await discard(response);
         response = await get(`${base}/info`);
         checked = '/info';
       }
-      await response.body?.cancel();
+      await discard(response);
       return { ok: response.ok, checked, status: response.status, latencyMs: Date.now() - started };
     }
     const response = await get(`https://huggingface.co/api/models/${upstream.model}?expand[]=inferenceProviderMapping`);
     const body = response.ok ? ((await response.json()) as { inferenceProviderMapping?: Record<string, { status?: string }> | { status?: string }[] }) : undefined;
-    if (!response.ok) await response.body?.cancel();
+    if (!response.ok) await discard(response);
     const mappings = Object.values(body?.inferenceProviderMapping ?? {});
     return {
       ok: mappings.some((mapping) => mapping.status === 'live'),
@@ -43,4 +43,9 @@ export async function checkUpstream(upstream: UpstreamConfig, timeoutMs = 5000):
   } catch {
     return { ok: false, checked: upstream.endpointUrl ? '/health' : 'hub provider mapping', latencyMs: Date.now() - started };
   }
+}
+
+/** Reads a body we do not need to its end, which frees the connection for reuse (cancelling drops it). */
+async function discard(response: Response): Promise<void> {
+  await response.arrayBuffer().catch(() => undefined);
 }
