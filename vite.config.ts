@@ -1,12 +1,79 @@
-import { defineConfig } from 'vite';
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type Plugin } from 'vite';
+
+const repoRoot = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * Lit leaves `css` template literals as written; nothing else minifies them.
+ * Comments and whitespace go (never a space that separates selector parts,
+ * so `.a :is(b)` keeps its meaning).
+ */
+function minifyLitCss(): Plugin {
+  return {
+    name: 'falcon-minify-lit-css',
+    transform(code, id) {
+      if (!/[\\/]widget[\\/].*\.styles\.ts$/.test(id)) return undefined;
+      return code.replace(
+        /css`([^`]*)`/g,
+        (_whole, body: string) =>
+          `css\`${body
+            .replace(/\/\*[\s\S]*?\*\//g, '')
+            .replace(/\s+/g, ' ')
+            .replace(/\s*([{};])\s*/g, '$1')
+            .replace(/,\s+/g, ',')
+            .replace(/;}/g, '}')
+            .trim()}\``,
+      );
+    },
+  };
+}
+
+/**
+ * What the npm package ships next to the scripts: `dist/custom-elements.json`
+ * (the Custom Elements Manifest, from the element's JSDoc, for editors and the
+ * README's reference) and `dist/types/*.d.ts` (TypeScript declarations).
+ */
+function packageFiles(): Plugin {
+  return {
+    name: 'falcon-package-files',
+    apply: 'build',
+    async closeBundle() {
+      // The analyzer ships no types; its programmatic entry is the CLI's own.
+      const analyzer = '@custom-elements-manifest/analyzer/cli.js';
+      const { cli } = (await import(analyzer)) as {
+        cli(options: { argv: string[]; cwd: string }): Promise<unknown>;
+      };
+      await cli({
+        argv: ['analyze', '--litelement', '--globs', 'widget/**/*.ts', '--outdir', 'dist', '--quiet'],
+        cwd: repoRoot,
+      });
+      execFileSync(join(repoRoot, 'node_modules/.bin/tsc'), ['-p', 'widget/tsconfig.declarations.json'], {
+        cwd: repoRoot,
+        stdio: 'inherit',
+      });
+      // The sources import './x.ts'; published declarations point at './x.js' like any package's.
+      const typesDir = join(repoRoot, 'dist/types');
+      for (const file of readdirSync(typesDir, { recursive: true, encoding: 'utf8' })) {
+        if (!file.endsWith('.d.ts')) continue;
+        const path = join(typesDir, file);
+        writeFileSync(path, readFileSync(path, 'utf8').replace(/(from\s+'\.{1,2}\/[^']+)\.ts'/g, "$1.js'"));
+      }
+    },
+  };
+}
 
 /**
  * Builds the widget the way a site embeds it: `dist/falcon-chat.js` (ES
  * module) and `dist/falcon-chat.iife.js` (classic script), each with Lit
- * inside, next to the demo page from `demo/public`. The worker serves `dist/`.
+ * inside, next to the demo page from `demo/public`, plus the manifest and
+ * type declarations for the npm package. The worker serves `dist/`.
  */
 export default defineConfig({
   publicDir: 'demo/public',
+  plugins: [minifyLitCss(), packageFiles()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

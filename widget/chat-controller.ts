@@ -1,10 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
 import { ChatError, type ChatErrorCode } from './chat-error.ts';
+import type { ConversationStore } from './conversation-store.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 
 /** One entry of the transcript. A host page may set plain `{ role, content }` objects. */
 export interface ChatMessage extends ChatTurn {
+  /** Given by the element to tell messages apart; any the page sets are replaced. */
+  id?: string;
   /** Answers only: absent means complete. */
   status?: 'streaming' | 'complete' | 'stopped' | 'error';
   /** Why a complete answer ended: `stop`, or `length` when it hit the token limit. */
@@ -21,17 +24,33 @@ export interface AnswerSettings {
   maxNewTokens?: number;
 }
 
+export interface ChatControllerOptions {
+  /** Each piece of the streaming answer, as it arrives (the markdown view appends it). */
+  onAnswerText(id: string, text: string): void;
+  /** The visitor's sentence for a failure, in the element's language. */
+  describeError(error: ChatError): string;
+}
+
+let lastId = 0;
+const newId = () => `m${++lastId}`;
+
 /**
  * Owns the conversation and the one answer that may be streaming. Each
  * request gets its own AbortController; a run that has been stopped, cleared
  * or replaced may still deliver a late piece, which is dropped because it is
- * no longer the active run (the pattern of Lit's Task).
+ * no longer the active run (the pattern of Lit's Task). Every change but a
+ * token is saved to the store, when there is one.
  */
 export class ChatController implements ReactiveController {
   private conversation: readonly ChatMessage[] = [];
   private activeRun?: AbortController;
+  /** Where the conversation is kept across reloads; `undefined` for nowhere. */
+  store?: ConversationStore;
 
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly options: ChatControllerOptions,
+  ) {
     host.addController(this);
   }
 
@@ -42,19 +61,27 @@ export class ChatController implements ReactiveController {
   /** Replaces the conversation (e.g. restored by the host page); any answer in progress is dropped. */
   set messages(messages: readonly ChatMessage[]) {
     this.cancelRun();
-    this.conversation = [...messages];
-    this.host.requestUpdate();
+    this.commit(messages.map((message) => ({ ...message, id: newId() })));
   }
 
   get streaming(): boolean {
     return this.activeRun !== undefined;
   }
 
-  hostConnected(): void {}
+  hostConnected(): void {
+    addEventListener('pagehide', this.saveNow);
+  }
 
   hostDisconnected(): void {
+    removeEventListener('pagehide', this.saveNow);
     // Nobody is left to read the answer; stop paying for it.
     this.stop();
+  }
+
+  /** Loads the stored conversation into an empty transcript. */
+  restore(): void {
+    const stored = this.store?.load();
+    if (stored?.length && !this.conversation.length) this.messages = stored;
   }
 
   /**
@@ -62,22 +89,27 @@ export class ChatController implements ReactiveController {
    * An answer still streaming is stopped first. Returns whether it was sent.
    */
   send(text: string, settings: AnswerSettings): boolean {
-    const question = text.trim();
-    if (!question || !this.announceQuestion(question)) return false;
-    this.stop();
-    this.conversation = [...this.conversation, { role: 'user', content: question }];
-    void this.answer(settings);
-    return true;
+    return this.ask(text, this.conversation.length, settings);
   }
 
-  /** Asks the last question again when its answer failed; the failed answer is replaced. */
-  retry(settings: AnswerSettings): boolean {
-    const [question, failedAnswer] = this.conversation.slice(-2);
-    if (this.streaming || question?.role !== 'user' || failedAnswer?.status !== 'error') return false;
-    if (!this.announceQuestion(question.content)) return false;
-    this.conversation = this.conversation.slice(0, -1);
-    void this.answer(settings);
-    return true;
+  /** Asks the last question again; its answer (failed, stopped or complete) is replaced. */
+  regenerate(settings: AnswerSettings): boolean {
+    const index = this.conversation.findLastIndex((message) => message.role === 'user');
+    if (index < 0 || this.streaming) return false;
+    return this.ask(this.conversation[index].content, index, settings);
+  }
+
+  /** Asks the question `id` again as `text`; everything after it is replaced. */
+  edit(id: string, text: string, settings: AnswerSettings): boolean {
+    const index = this.conversation.findIndex((message) => message.id === id && message.role === 'user');
+    return index >= 0 && this.ask(text, index, settings);
+  }
+
+  /** Removes the last question and its answer (stopping it if it is streaming). */
+  deleteLastExchange(): void {
+    const index = this.conversation.findLastIndex((message) => message.role === 'user');
+    this.cancelRun();
+    this.commit(this.conversation.slice(0, Math.max(index, 0)));
   }
 
   /** Ends the streaming answer where it is; its text stays, marked as stopped. */
@@ -87,13 +119,25 @@ export class ChatController implements ReactiveController {
     this.updateAnswer({ status: 'stopped' });
   }
 
-  /** Empties the conversation and drops any answer in progress. */
+  /** Empties the conversation, drops any answer in progress and forgets the stored copy. */
   clear(): void {
-    this.messages = [];
+    this.cancelRun();
+    this.conversation = [];
+    this.store?.remove();
+    this.host.requestUpdate();
   }
 
-  private announceQuestion(text: string): boolean {
-    return this.host.dispatchEvent(new FalconChatSendEvent({ text }));
+  /** Sends `text` as the question at `index`, replacing that message and all after it. */
+  private ask(text: string, index: number, settings: AnswerSettings): boolean {
+    const detail = { text: text.trim(), system: settings.system };
+    if (!detail.text) return false;
+    if (!this.host.dispatchEvent(new FalconChatSendEvent(detail))) return false;
+    const question = String(detail.text).trim();
+    if (!question) return false;
+    this.stop();
+    this.commit([...this.conversation.slice(0, index), { id: newId(), role: 'user', content: question }]);
+    void this.answer({ ...settings, system: detail.system || undefined });
+    return true;
   }
 
   private cancelRun(): void {
@@ -105,27 +149,32 @@ export class ChatController implements ReactiveController {
     const run = new AbortController();
     this.activeRun = run;
     const request: ChatRequest = { messages: turnsForModel(this.conversation), ...settings };
-    this.conversation = [...this.conversation, { role: 'assistant', content: '', status: 'streaming' }];
+    const id = newId();
+    this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
     this.host.requestUpdate();
 
     let finishReason = 'stop';
     try {
       for await (const event of streamChat(endpoint, request, run.signal)) {
         if (run !== this.activeRun) return;
-        if (event.type === 'token') this.updateAnswer({ content: this.answerText + event.text });
-        else finishReason = event.finishReason;
+        if (event.type === 'token') {
+          this.updateAnswer({ content: this.answerText + event.text });
+          this.options.onAnswerText(id, event.text);
+        } else finishReason = event.finishReason;
       }
     } catch (error) {
       if (run !== this.activeRun) return;
       const failure = error instanceof ChatError ? error : new ChatError('server');
+      const message = this.options.describeError(failure);
       this.activeRun = undefined;
-      this.updateAnswer({ status: 'error', error: { code: failure.code, message: failure.message } });
+      this.updateAnswer({ status: 'error', error: { code: failure.code, message } });
       this.host.dispatchEvent(
         new FalconChatErrorEvent({
           code: failure.code,
-          message: failure.message,
+          message,
           serverCode: failure.serverCode,
           serverMessage: failure.serverMessage,
+          retryAfter: failure.retryAfterSeconds,
         }),
       );
       return;
@@ -144,9 +193,24 @@ export class ChatController implements ReactiveController {
   private updateAnswer(change: Partial<ChatMessage>): void {
     const answer = this.conversation.at(-1);
     if (answer?.role !== 'assistant') return;
-    this.conversation = [...this.conversation.slice(0, -1), { ...answer, ...change }];
+    const conversation = [...this.conversation.slice(0, -1), { ...answer, ...change }];
+    // Tokens are not saved one by one (that would cost the whole answer per token); the rest is.
+    if (change.status) this.commit(conversation);
+    else {
+      this.conversation = conversation;
+      this.host.requestUpdate();
+    }
+  }
+
+  private commit(conversation: readonly ChatMessage[]): void {
+    this.conversation = conversation;
+    this.saveNow();
     this.host.requestUpdate();
   }
+
+  private saveNow = (): void => {
+    this.store?.save(this.conversation);
+  };
 }
 
 /**

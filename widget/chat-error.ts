@@ -1,4 +1,4 @@
-import { strings } from './strings.ts';
+import { en, errorSentence } from './strings.ts';
 
 /**
  * What went wrong, in the element's own terms: stable for host pages whatever
@@ -7,6 +7,7 @@ import { strings } from './strings.ts';
 export type ChatErrorCode =
   | 'network'
   | 'connection-lost'
+  | 'timeout'
   | 'rate-limited'
   | 'busy'
   | 'bad-request'
@@ -25,37 +26,60 @@ export interface ChatErrorDetails {
   visitorMessage?: string;
 }
 
-/** A failed answer. `message` is what the visitor reads. */
+/** A failed answer. `message` is what the visitor reads (in English; the element shows its own locale's sentence). */
 export class ChatError extends Error {
   override readonly name = 'ChatError';
   readonly serverCode?: string;
   readonly serverMessage?: string;
   readonly retryAfterSeconds?: number;
+  /** The worker's sentence, when the element has none of its own for this code. */
+  readonly visitorMessage?: string;
 
   constructor(
     readonly code: ChatErrorCode,
     { serverCode, serverMessage, retryAfterSeconds, visitorMessage }: ChatErrorDetails = {},
   ) {
-    const sentence = strings.errors[code];
-    super(visitorMessage ?? (typeof sentence === 'function' ? sentence(retryAfterSeconds) : sentence));
+    super(visitorMessage ?? errorSentence(en, code, retryAfterSeconds));
     this.serverCode = serverCode;
     this.serverMessage = serverMessage;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.visitorMessage = visitorMessage;
   }
 }
 
-/** The worker's codes for errors inside a stream that the element has its own words for. */
-const STREAM_ERROR_CODES: Record<string, ChatErrorCode> = {
+/**
+ * The worker's codes that the element has its own (translated) words for,
+ * in a stream's `event: error` or an HTTP error body. Codes not listed here
+ * keep the worker's own message for visitors.
+ */
+const SERVER_CODES: Record<string, ChatErrorCode> = {
   rate_limited: 'rate-limited',
   upstream_rate_limited: 'rate-limited',
   model_loading: 'busy',
   upstream_busy: 'busy',
   upstream_disconnected: 'connection-lost',
   upstream_incomplete: 'connection-lost',
+  timeout: 'timeout',
+  first_token_timeout: 'timeout',
+  upstream_timeout: 'timeout',
+  answer_timeout: 'timeout',
   invalid_request: 'bad-request',
   upstream_rejected: 'bad-request',
+  message_too_long: 'bad-request',
+  system_message_too_long: 'bad-request',
   payload_too_large: 'too-large',
+  too_many_messages: 'too-large',
+  conversation_too_long: 'too-large',
+  origin_not_allowed: 'forbidden',
+  upstream_error: 'server',
+  upstream_malformed: 'server',
+  upstream_unreachable: 'server',
+  upstream_unavailable: 'server',
 };
+
+function knownCode(serverCode: string | undefined): ChatErrorCode | undefined {
+  return serverCode !== undefined && Object.hasOwn(SERVER_CODES, serverCode) ? SERVER_CODES[serverCode] : undefined;
+}
 
 /**
  * An `event: error` from the stream. Its message was written for visitors, so
@@ -65,7 +89,7 @@ export function errorFromStreamEvent(data: unknown): ChatError {
   const { code, message, retryAfter } = isRecord(data) ? data : {};
   const serverCode = typeof code === 'string' ? code : undefined;
   const serverMessage = typeof message === 'string' && message.trim() ? message : undefined;
-  const known = serverCode === undefined ? undefined : STREAM_ERROR_CODES[serverCode];
+  const known = knownCode(serverCode);
   return new ChatError(known ?? 'server', {
     serverCode,
     serverMessage,
@@ -82,13 +106,15 @@ export async function errorFromResponse(response: Response): Promise<ChatError> 
     serverMessage: isRecord(error) && typeof error.message === 'string' ? error.message : undefined,
     retryAfterSeconds: parseRetryAfter(response.headers.get('Retry-After')),
   };
-  return new ChatError(codeForStatus(response.status), details);
+  const known = knownCode(details.serverCode);
+  return new ChatError(known ?? codeForStatus(response.status), details);
 }
 
 function codeForStatus(status: number): ChatErrorCode {
   if (status === 429) return 'rate-limited';
   if (status === 503) return 'busy';
-  if (status === 403) return 'forbidden';
+  if (status === 403 || status === 401) return 'forbidden';
+  if (status === 504 || status === 408) return 'timeout';
   if (status === 413 || status === 422) return 'too-large';
   if (status === 400 || status === 415) return 'bad-request';
   return 'server';

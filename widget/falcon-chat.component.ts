@@ -1,41 +1,100 @@
-import { html, LitElement, nothing } from 'lit';
+import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { ChatController, type AnswerSettings, type ChatMessage } from './chat-controller.ts';
+import { copyText } from './clipboard.ts';
+import { ConversationStore } from './conversation-store.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
+import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
 import { styles } from './falcon-chat.styles.ts';
-import { renderMessage } from './message-view.ts';
+import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/dom-renderer.ts';
+import { MarkdownView } from './markdown/markdown-view.ts';
+import { renderMessage, type MessageActions } from './message-view.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
-import { strings } from './strings.ts';
+import {
+  errorSentence,
+  localeFor,
+  withOverrides,
+  type FalconChatStringOverrides,
+  type FalconChatStrings,
+} from './strings.ts';
+import { ViewportFollower } from './viewport-follower.ts';
+
+/** How long "Copied" shows on a Copy button. */
+const COPIED_MS = 2000;
+
+/** `suggestions="A|B"` or `suggestions='["A","B"]'`. */
+const listConverter = {
+  fromAttribute: (value: string | null): string[] => {
+    if (!value) return [];
+    if (value.trim().startsWith('[')) {
+      try {
+        const list: unknown = JSON.parse(value);
+        if (Array.isArray(list)) return list.map(String);
+      } catch {
+        // Not JSON after all: read it as a |-separated list.
+      }
+    }
+    return value.split('|').map((item) => item.trim()).filter(Boolean);
+  },
+};
 
 /**
- * @summary A chat with a language model whose answer streams in word by word.
+ * @summary A chat with a language model: answers stream in as markdown, safely, inline, floating or full screen.
  *
  * @attr endpoint - Where questions are posted. Default: `/api/chat` on the origin this script was loaded from.
  * @attr system-message - Instructions for the model. Empty: the worker's default.
  * @attr temperature - Sampling temperature. Default: `0.7`.
  * @attr max-new-tokens - Longest answer, in tokens. Unset: the worker's default.
- * @attr heading - The title above the conversation. Default: `Chat`.
- * @attr placeholder - Hint in the empty input. Default: `Ask a question…`.
+ * @attr heading - The title above the conversation. Default: the locale's "Chat".
+ * @attr placeholder - Hint in the empty input. Default: the locale's "Ask a question…".
  * @attr show-settings - Shows "Advanced options" where the visitor edits the system message and temperature.
+ * @attr greeting - Markdown shown as the assistant's first words while the conversation is empty.
+ * @attr suggestions - Questions offered as buttons while the conversation is empty: `A|B|C` or a JSON array.
+ * @attr allow-images - Renders markdown images in answers. Off: an image becomes a link, so nothing loads unasked.
+ * @attr mode - `inline` (in the page's flow), `floating` (a launcher button opening a panel) or `fullscreen`.
+ * @attr position - Corner of the floating launcher: `bottom-right` or `bottom-left`. Default: the inline end.
+ * @attr open - Whether the floating panel is open.
+ * @attr theme - `light`, `dark`, or `auto` to follow the visitor's `prefers-color-scheme`.
+ * @attr lang - Language of the element's own words: `en`, `fr`, `ar` (right to left). Default: the page's `lang`.
+ * @attr persist - Keeps the conversation across reloads: `none`, `session` (this tab) or `local` (this browser).
+ * @attr storage-key - The storage key the conversation is kept under. Default: `falcon-chat`.
  *
- * @prop {ChatMessage[]} messages - The conversation, oldest first; set it to restore one.
- *
- * @fires {FalconChatSendEvent} falcon-chat-send - Before a question goes out (also on Retry); `detail: { text }`. Cancelable: `preventDefault()` keeps it from being sent.
+ * @fires {FalconChatSendEvent} falcon-chat-send - Before a question goes out (also on Retry, Regenerate and Edit); `detail: { text, system }`, both writable. Cancelable: `preventDefault()` keeps it from being sent.
  * @fires {FalconChatResponseEvent} falcon-chat-response - An answer is complete; `detail: { text, finishReason }`.
- * @fires {FalconChatErrorEvent} falcon-chat-error - A question could not be answered; `detail: { code, message, serverCode?, serverMessage? }`.
+ * @fires {FalconChatErrorEvent} falcon-chat-error - A question could not be answered; `detail: { code, message, serverCode?, serverMessage?, retryAfter? }`.
+ * @fires {FalconChatOpenEvent} falcon-chat-open - The floating panel opened.
+ * @fires {FalconChatCloseEvent} falcon-chat-close - The floating panel closed.
  *
- * @csspart base - The frame around everything.
- * @csspart header - The row with the heading and the Clear button.
+ * @csspart launcher - The floating mode's round button that opens and closes the panel.
+ * @csspart base - The panel: the frame around everything else.
+ * @csspart header - The row with the heading and the header buttons.
  * @csspart heading - The heading.
  * @csspart clear-button - The Clear button.
- * @csspart transcript - The scrolling conversation.
+ * @csspart close-button - The floating panel's Close button.
+ * @csspart transcript - The scrolling conversation (`role="log"`).
+ * @csspart greeting - The greeting shown while the conversation is empty.
+ * @csspart suggestions - The list of suggested questions.
+ * @csspart suggestion - One suggested question's button.
  * @csspart message - Each message; also `user-message` or `assistant-message`.
  * @csspart user-message - A visitor's message.
  * @csspart assistant-message - An answer.
- * @csspart message-content - The text of a message.
+ * @csspart message-content - The text of a message (rendered markdown in answers).
  * @csspart message-note - "Stopped" or "length limit" under an answer.
+ * @csspart message-actions - The row of buttons under a message.
+ * @csspart action-button - Every button in that row; also one of the four below.
+ * @csspart copy-button - Copies a message.
+ * @csspart edit-button - Edits a question.
+ * @csspart regenerate-button - Asks the last question again.
+ * @csspart delete-button - Deletes the last question and its answer.
+ * @csspart edit-form - The form that replaces a question being edited.
+ * @csspart edit-input - Its text field.
+ * @csspart edit-send-button - Its Send button.
+ * @csspart edit-cancel-button - Its Cancel button.
  * @csspart error - Why an answer failed, with the Retry button.
  * @csspart retry-button - The Retry button.
+ * @csspart jump-button - "Jump to latest", shown while the visitor has scrolled up.
  * @csspart composer - The row with the input and the Send or Stop button.
  * @csspart input - Where the visitor types.
  * @csspart send-button - The Send button.
@@ -44,22 +103,29 @@ import { strings } from './strings.ts';
  * @csspart system-message-input - The system message field in the settings.
  * @csspart temperature-input - The temperature slider in the settings.
  *
- * @cssprop [--falcon-chat-font-family=system-ui, …] - Font of everything.
- * @cssprop [--falcon-chat-font-size=1rem] - Base font size.
+ * @cssprop [--falcon-chat-font-family=system-ui, sans-serif] - Font of everything.
+ * @cssprop [--falcon-chat-code-font-family=ui-monospace, monospace] - Font of code.
+ * @cssprop [--falcon-chat-font-size=1rem] - Base font size (the input never goes below 16px on phones, so iOS does not zoom).
  * @cssprop [--falcon-chat-line-height=1.5] - Line height.
  * @cssprop [--falcon-chat-color=#1f2328] - Text colour.
- * @cssprop [--falcon-chat-muted-color=#59636e] - Notes, placeholder and settings summary.
- * @cssprop [--falcon-chat-background=#ffffff] - Background of the frame, input and buttons.
+ * @cssprop [--falcon-chat-muted-color=#59636e] - Notes, placeholder, action buttons and settings summary.
+ * @cssprop [--falcon-chat-background=#ffffff] - Background of the panel, input and buttons.
  * @cssprop [--falcon-chat-border-color=#d1d9e0] - Borders.
- * @cssprop [--falcon-chat-radius=0.75rem] - Corner radius of the frame and messages; controls use half.
+ * @cssprop [--falcon-chat-radius=0.75rem] - Corner radius of the panel and messages; controls use half.
  * @cssprop [--falcon-chat-spacing=0.75rem] - Padding and gaps.
- * @cssprop [--falcon-chat-height=32rem] - Height of the whole element.
- * @cssprop [--falcon-chat-accent-color=#0b57d0] - Send button and slider.
+ * @cssprop [--falcon-chat-height=32rem] - Height of the inline element and of the floating panel.
+ * @cssprop [--falcon-chat-width=24rem] - Width of the floating panel.
+ * @cssprop [--falcon-chat-z-index=1000] - Stacking level of the floating and full-screen modes.
+ * @cssprop [--falcon-chat-shadow=0 0.5rem 2rem rgb(0 0 0 / 0.2)] - Shadow of the floating panel and launcher.
+ * @cssprop [--falcon-chat-accent-color=#0b57d0] - Send button, launcher and slider.
  * @cssprop [--falcon-chat-accent-text-color=#ffffff] - Text on the accent colour.
  * @cssprop [--falcon-chat-user-background=#dbe7fb] - Background of the visitor's messages.
  * @cssprop [--falcon-chat-user-color=#0f1f3d] - Text of the visitor's messages.
  * @cssprop [--falcon-chat-assistant-background=#f2f4f6] - Background of answers.
  * @cssprop [--falcon-chat-assistant-color=#1f2328] - Text of answers.
+ * @cssprop [--falcon-chat-link-color=#0b57d0] - Links in answers.
+ * @cssprop [--falcon-chat-code-background=#ffffff] - Background of code blocks and inline code.
+ * @cssprop [--falcon-chat-code-color=#1f2328] - Text of code.
  * @cssprop [--falcon-chat-error-background=#fdecec] - Background of error messages.
  * @cssprop [--falcon-chat-error-color=#8c1515] - Text of error messages.
  * @cssprop [--falcon-chat-focus-ring-color=#0b57d0] - Outline of the focused control.
@@ -67,11 +133,18 @@ import { strings } from './strings.ts';
 export class FalconChat extends LitElement {
   static override styles = styles;
 
-  private readonly chat = new ChatController(this);
-  private readonly followLatest = new StickToBottomController(this, () => this.transcript);
+  private readonly chat = new ChatController(this, {
+    onAnswerText: (id, text) => this.views.get(id)?.append(text),
+    describeError: (error) => error.visitorMessage ?? errorSentence(this.text, error.code, error.retryAfterSeconds),
+  });
+  private readonly followLatest = new StickToBottomController(
+    this,
+    () => this.transcript,
+    () => this.renderRoot.querySelector('.jump'),
+  );
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
-  @property() endpoint = defaultEndpoint;
+  @property() endpoint: string = defaultEndpoint;
 
   /** Instructions for the model; the settings field edits it. Blank: the worker's default. */
   @property({ attribute: 'system-message' }) systemMessage = '';
@@ -82,14 +155,47 @@ export class FalconChat extends LitElement {
   /** Longest answer, in tokens. Unset: the worker's default. */
   @property({ attribute: 'max-new-tokens', type: Number }) maxNewTokens?: number;
 
-  /** The title above the conversation. */
-  @property() heading = strings.heading;
+  /** The title above the conversation. Unset: the locale's word for "Chat". */
+  @property() heading?: string;
 
-  /** Hint in the empty input. */
-  @property() placeholder = strings.placeholder;
+  /** Hint in the empty input. Unset: the locale's "Ask a question…". */
+  @property() placeholder?: string;
 
   /** Shows "Advanced options" where the visitor edits the system message and temperature. */
   @property({ attribute: 'show-settings', type: Boolean }) showSettings = false;
+
+  /** Markdown shown as the assistant's first words while the conversation is empty. */
+  @property() greeting = '';
+
+  /** Questions offered as buttons while the conversation is empty. The attribute takes `A|B|C` or a JSON array. */
+  @property({ converter: listConverter }) suggestions: string[] = [];
+
+  /** Renders markdown images in answers. Off (the default), an image becomes a link to it, so no answer can make the browser fetch a URL unasked. */
+  @property({ attribute: 'allow-images', type: Boolean }) allowImages = false;
+
+  /** `inline` (fills its place in the page), `floating` (launcher button and panel) or `fullscreen`. */
+  @property({ reflect: true }) mode: 'inline' | 'floating' | 'fullscreen' = 'inline';
+
+  /** Corner of the floating launcher. Unset: bottom, at the end of the line (right in left-to-right pages). */
+  @property({ reflect: true }) position?: 'bottom-right' | 'bottom-left';
+
+  /** Whether the floating panel is open. */
+  @property({ type: Boolean, reflect: true }) open = false;
+
+  /** `light`, `dark`, or `auto` to follow the visitor's `prefers-color-scheme`. */
+  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+
+  /** Language of the element's words: `en`, `fr` or `ar` (right to left); others fall back to English. Unset: the page's `lang`. */
+  @property() override lang = '';
+
+  /** Replacements for any of the element's words (see `FalconChatStrings`), on top of the locale. */
+  @property({ attribute: false }) strings?: FalconChatStringOverrides;
+
+  /** Keeps the conversation across reloads: `none`, `session` (this tab) or `local` (this browser). `clear()` forgets it. */
+  @property() persist: 'none' | 'session' | 'local' = 'none';
+
+  /** The storage key the conversation is kept under (use one per site section or per signed-in user). */
+  @property({ attribute: 'storage-key' }) storageKey = 'falcon-chat';
 
   /** The conversation, oldest first. Setting it drops any answer in progress. */
   @property({ attribute: false })
@@ -102,21 +208,40 @@ export class FalconChat extends LitElement {
 
   /** What the visitor is typing. */
   @state() private draft = '';
+  /** The question being edited, by id. */
+  @state() private editingId?: string;
+  /** The message whose Copy button says "Copied". */
+  @state() private copiedId?: string;
 
   @query('#transcript') private transcript!: HTMLElement | null;
   @query('#input') private input!: HTMLTextAreaElement | null;
+  @query('#panel') private panel!: HTMLElement | null;
+  @query('.launcher') private launcher!: HTMLButtonElement | null;
 
+  /** The element's words: the locale's, with `strings` on top. */
+  private text: FalconChatStrings = localeFor('en').strings;
+  private locale = localeFor('en');
+  /** The rendered markdown of each answer, by message id, kept across renders so streaming only appends. */
+  private views = new Map<string, MarkdownView>();
+  private greetingView?: MarkdownView;
   private focusWasInside = false;
+  private copiedTimer?: ReturnType<typeof setTimeout>;
 
   constructor() {
     super();
+    // Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard.
+    new ViewportFollower(
+      this,
+      () => (this.mode === 'floating' && this.open) || this.mode === 'fullscreen',
+      () => this.panel,
+    );
     this.addEventListener('falcon-chat-error', () => this.restoreUnansweredQuestion());
   }
 
-  /** Asks `text` as if the visitor had typed it. Returns false when it is blank or a listener vetoed it. */
+  /** Asks `text` as if the visitor had typed it (opening the floating panel). Returns false when it is blank or a listener vetoed it. */
   send(text: string): boolean {
     const sent = this.chat.send(text, this.answerSettings());
-    if (sent) this.followLatest.jumpToBottom();
+    if (sent) this.afterAsking();
     return sent;
   }
 
@@ -125,9 +250,38 @@ export class FalconChat extends LitElement {
     this.chat.stop();
   }
 
-  /** Empties the conversation, stopping any answer in progress. */
+  /** Empties the conversation, stopping any answer in progress, and forgets the stored copy (see `persist`). */
   clear(): void {
+    this.editingId = undefined;
     this.chat.clear();
+  }
+
+  /** Asks the last question again, replacing its answer. Returns false when there is none or a listener vetoed it. */
+  regenerate(): boolean {
+    const sent = this.chat.regenerate(this.answerSettings());
+    if (sent) this.afterAsking();
+    return sent;
+  }
+
+  /** Opens the floating panel. */
+  show(): void {
+    this.open = true;
+  }
+
+  /** Closes the floating panel. */
+  hide(): void {
+    this.open = false;
+  }
+
+  /** Opens the floating panel if it is closed, closes it if it is open. */
+  toggle(): void {
+    this.open = !this.open;
+  }
+
+  private afterAsking(): void {
+    this.editingId = undefined;
+    if (this.mode === 'floating') this.open = true;
+    this.followLatest.jumpToBottom();
   }
 
   private answerSettings(): AnswerSettings {
@@ -163,69 +317,236 @@ export class FalconChat extends LitElement {
     this.submitDraft();
   }
 
-  private onRetry = (): void => {
-    if (this.chat.retry(this.answerSettings())) this.followLatest.jumpToBottom();
-  };
-
-  protected override willUpdate(): void {
-    this.focusWasInside = this.shadowRoot?.activeElement != null;
+  private onPanelKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Escape' && this.mode === 'floating' && this.open) {
+      event.preventDefault();
+      this.hide();
+    }
   }
 
-  protected override updated(): void {
+  private readonly actions: MessageActions = {
+    copy: (message) => {
+      void copyText(message.content, this.renderRoot as ShadowRoot).then((copied) => {
+        if (!copied) return;
+        this.copiedId = message.id;
+        clearTimeout(this.copiedTimer);
+        this.copiedTimer = setTimeout(() => (this.copiedId = undefined), COPIED_MS);
+      });
+    },
+    startEdit: (message) => {
+      this.editingId = message.id;
+      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#edit-input')?.focus());
+    },
+    submitEdit: (message, text) => {
+      if (this.chat.edit(message.id!, text, this.answerSettings())) this.afterAsking();
+    },
+    cancelEdit: () => {
+      this.editingId = undefined;
+    },
+    regenerate: () => this.regenerate(),
+    deleteLast: () => this.chat.deleteLastExchange(),
+  };
+
+  /** Copy buttons of code blocks live in rendered markdown, so one listener serves them all. */
+  private onTranscriptClick(event: MouseEvent): void {
+    const button = (event.target as Element).closest?.(`.${COPY_CODE_CLASS}`);
+    const code = button?.closest(`.${CODE_BLOCK_CLASS}`)?.querySelector('code');
+    if (!button || !code) return;
+    void copyText(code.textContent ?? '', this.renderRoot as ShadowRoot).then((copied) => {
+      if (!copied) return;
+      button.textContent = this.text.copied;
+      setTimeout(() => (button.textContent = this.text.copyCode), COPIED_MS);
+    });
+  }
+
+  /** The answer's markdown view, created (and filled with its whole text) the first time it is rendered. */
+  private viewFor(message: ChatMessage): MarkdownView {
+    let view = this.views.get(message.id!);
+    if (!view) {
+      view = this.createView();
+      this.views.set(message.id!, view);
+    }
+    view.sync(message.content, message.status === 'streaming');
+    return view;
+  }
+
+  private createView(): MarkdownView {
+    const view = new MarkdownView({ allowImages: this.allowImages, copyCodeLabel: this.text.copyCode });
+    view.root.className = 'content markdown';
+    view.root.setAttribute('part', 'message-content');
+    view.root.dir = 'auto';
+    return view;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    this.focusWasInside = this.shadowRoot?.activeElement != null;
+    if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
+      const pageLang = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
+      this.locale = localeFor(this.lang || pageLang);
+      this.text = withOverrides(this.locale.strings, this.strings);
+    }
+    if (changed.has('lang') || changed.has('strings') || changed.has('allowImages')) {
+      // Rendered markdown holds words (Copy code) and the image policy: render it again, once.
+      this.views.clear();
+      this.greetingView = undefined;
+    }
+    if (changed.has('persist') || changed.has('storageKey')) {
+      this.chat.store = this.persist === 'session' || this.persist === 'local'
+        ? new ConversationStore(this.persist, this.storageKey)
+        : undefined;
+      this.chat.restore();
+    }
+    const messages = this.chat.messages;
+    if (this.views.size > messages.length) {
+      const ids = new Set(messages.map((message) => message.id));
+      for (const id of this.views.keys()) if (!ids.has(id)) this.views.delete(id);
+    }
+    if (this.editingId && !messages.some((message) => message.id === this.editingId)) this.editingId = undefined;
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    // Set after the transcript's content has changed, so that a screen reader holds back every
+    // token of an answer and reads it once, when it is complete (and all of it is there).
+    const busy = String(this.chat.streaming);
+    if (this.transcript?.getAttribute('aria-busy') !== busy) this.transcript?.setAttribute('aria-busy', busy);
+    if (changed.has('open') && changed.get('open') !== undefined && this.mode === 'floating') {
+      this.dispatchEvent(this.open ? new FalconChatOpenEvent() : new FalconChatCloseEvent());
+      if (this.open) {
+        this.followLatest.jumpToBottom();
+        this.input?.focus();
+      } else if (this.focusWasInside) {
+        this.launcher?.focus();
+      }
+      return;
+    }
     // Send and Stop swap, Retry goes away: focus on a control that left moves to the input, not the page.
     if (this.focusWasInside && this.shadowRoot?.activeElement == null) this.input?.focus();
   }
 
   protected override render() {
+    const text = this.text;
+    const floating = this.mode === 'floating';
     const streaming = this.chat.streaming;
     const messages = this.chat.messages;
-    const last = messages.at(-1);
+    const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
+    const heading = this.heading ?? text.heading;
     return html`
-      <section class="chat" part="base" aria-labelledby="heading">
+      ${floating
+        ? html`<button
+            type="button"
+            class="launcher"
+            part="launcher"
+            aria-expanded=${this.open ? 'true' : 'false'}
+            aria-controls="panel"
+            aria-label=${this.open ? text.closeChat : text.openChat}
+            @click=${this.toggle}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              ${this.open
+                ? svg`<path d="M6 6l12 12M18 6L6 18" />`
+                : svg`<path d="M4 5h16v11H9l-5 4z" />`}
+            </svg>
+          </button>`
+        : nothing}
+      <section
+        id="panel"
+        class="chat"
+        part="base"
+        role=${ifDefined(floating ? 'dialog' : undefined)}
+        aria-labelledby="heading"
+        lang=${this.locale.code}
+        dir=${ifDefined(this.locale.rtl && !this.hasAttribute('dir') ? 'rtl' : undefined)}
+        ?hidden=${floating && !this.open}
+        @keydown=${this.onPanelKeydown}
+      >
         <header part="header">
-          <h2 id="heading" part="heading">${this.heading}</h2>
-          <button type="button" part="clear-button" @click=${this.clear}>${strings.clear}</button>
+          <h2 id="heading" part="heading">${heading}</h2>
+          <button type="button" part="clear-button" @click=${this.clear}>${text.clear}</button>
+          ${floating
+            ? html`<button type="button" class="close" part="close-button" aria-label=${text.closeChat} @click=${this.hide}>
+                ×
+              </button>`
+            : nothing}
         </header>
-        <div
-          id="transcript"
-          class="transcript"
-          part="transcript"
-          role="log"
-          aria-live="polite"
-          aria-label=${strings.transcriptLabel}
-          aria-busy=${streaming ? 'true' : 'false'}
-          tabindex="0"
-        >
-          ${messages.map((message) =>
-            renderMessage(message, message === last && message.status === 'error' ? this.onRetry : undefined),
-          )}
+        <div class="transcript-frame">
+          <div
+            id="transcript"
+            class="transcript"
+            part="transcript"
+            role="log"
+            aria-live="polite"
+            aria-label=${text.transcriptLabel}
+            tabindex="0"
+            @scroll=${this.followLatest.onScroll}
+            @click=${this.onTranscriptClick}
+          >
+            ${messages.length
+              ? repeat(
+                  messages,
+                  (message) => message.id,
+                  (message) =>
+                    renderMessage(message, {
+                      strings: text,
+                      actions: this.actions,
+                      body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
+                      isLastAnswer: message === lastAnswer,
+                      editing: message.id === this.editingId,
+                      copied: message.id === this.copiedId,
+                      busy: streaming,
+                    }),
+                )
+              : this.renderWelcome()}
+          </div>
+          <button type="button" class="jump" part="jump-button" hidden @click=${() => this.followLatest.jumpToBottom()}>
+            ${text.jumpToLatest}
+          </button>
         </div>
         <form class="composer" part="composer" @submit=${this.onSubmit}>
-          <label class="visually-hidden" for="input">${strings.inputLabel}</label>
+          <label class="visually-hidden" for="input">${text.inputLabel}</label>
           <textarea
             id="input"
             part="input"
             rows="2"
-            placeholder=${this.placeholder}
+            placeholder=${this.placeholder ?? text.placeholder}
             .value=${this.draft}
             @input=${(event: InputEvent) => (this.draft = (event.target as HTMLTextAreaElement).value)}
             @keydown=${this.onKeydown}
           ></textarea>
           ${streaming
-            ? html`<button type="button" part="stop-button" @click=${this.stop}>${strings.stop}</button>`
-            : html`<button type="submit" class="primary" part="send-button">${strings.send}</button>`}
+            ? html`<button type="button" part="stop-button" @click=${this.stop}>${text.stop}</button>`
+            : html`<button type="submit" class="primary" part="send-button">${text.send}</button>`}
         </form>
         ${this.showSettings ? this.renderSettings() : nothing}
       </section>
     `;
   }
 
+  private renderWelcome() {
+    if (this.greeting && !this.greetingView) {
+      this.greetingView = this.createView();
+      this.greetingView.root.setAttribute('part', 'greeting');
+    }
+    this.greetingView?.sync(this.greeting, false);
+    return html`
+      ${this.greeting ? html`<div class="message assistant greeting">${this.greetingView!.root}</div>` : nothing}
+      ${this.suggestions.length
+        ? html`<ul class="suggestions" part="suggestions" aria-label=${this.text.suggestionsLabel}>
+            ${this.suggestions.map(
+              (suggestion) =>
+                html`<li><button type="button" part="suggestion" @click=${() => this.send(suggestion)}>${suggestion}</button></li>`,
+            )}
+          </ul>`
+        : nothing}
+    `;
+  }
+
   private renderSettings() {
+    const text = this.text;
     return html`
       <details part="settings">
-        <summary>${strings.settings}</summary>
+        <summary>${text.settings}</summary>
         <div class="settings">
-          <label for="system-message">${strings.systemMessage}</label>
+          <label for="system-message">${text.systemMessage}</label>
           <textarea
             id="system-message"
             part="system-message-input"
@@ -233,7 +554,7 @@ export class FalconChat extends LitElement {
             .value=${this.systemMessage}
             @input=${(event: InputEvent) => (this.systemMessage = (event.target as HTMLTextAreaElement).value)}
           ></textarea>
-          <label for="temperature">${strings.temperature}</label>
+          <label for="temperature">${text.temperature}</label>
           <div class="slider">
             <input
               id="temperature"

@@ -31,15 +31,16 @@ async function embed(scriptTag: string) {
     <meta http-equiv="Content-Security-Policy" content="${strictPolicy}">
     <script src="/tests/widget/support/record-csp-violations.js"></script>
     ${scriptTag}
-    <falcon-chat show-settings></falcon-chat>`;
+    <falcon-chat show-settings></falcon-chat>
+    <falcon-chat mode="floating" theme="dark" greeting="Hello from **the launcher**"></falcon-chat>`;
   const loaded = oneEvent(frame, 'load');
   document.body.append(frame);
   await loaded;
   const frameWindow = frame.contentWindow as EmbeddingWindow;
   await frameWindow.customElements.whenDefined('falcon-chat');
-  const el = frame.contentDocument!.querySelector('falcon-chat') as FalconChat;
+  const [el, floating] = frame.contentDocument!.querySelectorAll('falcon-chat') as NodeListOf<FalconChat>;
   await el.updateComplete;
-  return { frame, frameWindow, el };
+  return { frame, frameWindow, el, floating };
 }
 
 for (const [build, scriptTag] of [
@@ -65,12 +66,34 @@ for (const [build, scriptTag] of [
       const { detail } = await response;
       expect(detail.text).to.contain('offline demo model');
 
+      // Markdown renders under the same policy, as DOM nodes (no string reaches an HTML sink under Trusted Types).
+      const answer = el.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
+      expect(answer.querySelector('li strong')).to.exist;
+      expect(answer.querySelector('a[href^="https://huggingface.co/"]')).to.exist;
+      const copyCode = answer.querySelector<HTMLButtonElement>('.code-block button')!;
+      copyCode.click();
+      el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="copy-button"]')!.click();
+
       // The error block and Retry render under the same policy.
       const failed = oneEvent(el, 'falcon-chat-error');
       el.send(offline('And now fail', { fault: 'midstream-error' }));
       await failed;
       await el.updateComplete;
       expect(el.shadowRoot!.querySelector('[part~="retry-button"]')).to.exist;
+
+      // The floating panel opens, follows the viewport and themes itself with classes and custom properties only.
+      const { floating } = embedded;
+      const launcher = floating.shadowRoot!.querySelector<HTMLButtonElement>('[part~="launcher"]')!;
+      expect(frameWindow.getComputedStyle(launcher).position).to.equal('static');
+      expect(frameWindow.getComputedStyle(floating).position).to.equal('fixed');
+      launcher.click();
+      await floating.updateComplete;
+      const panel = floating.shadowRoot!.querySelector('[part~="base"]')!;
+      expect((panel as HTMLElement).hidden).to.equal(false);
+      expect(frameWindow.getComputedStyle(panel).backgroundColor).to.equal('rgb(21, 25, 30)');
+      expect(panel.querySelector('[part~="greeting"] strong')!.textContent).to.equal('the launcher');
+      expect((panel as HTMLElement).style.getPropertyValue('--falcon-chat-viewport-height')).to.match(/px$/);
+      await new Promise((resolve) => frameWindow.requestAnimationFrame(resolve));
       expect(frameWindow.cspViolations).to.deep.equal([]);
     });
   });

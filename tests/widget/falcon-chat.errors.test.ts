@@ -68,7 +68,8 @@ describe('<falcon-chat> when an answer fails', () => {
     await el.updateComplete;
     expect(part(el, 'error')).to.equal(null);
     expect(el.messages).to.have.length(2);
-    expect(lastAnswerText(el)).to.equal(detail.text);
+    expect(el.messages[1].content).to.equal(detail.text);
+    expect(lastAnswerText(el)).to.contain('What a real answer would look like:');
   });
 
   it('keeps the visitor’s question when it fails before the first token', async () => {
@@ -126,13 +127,13 @@ describe('<falcon-chat> when an answer fails', () => {
   });
 
   it('explains a request the worker refuses in words, keeping the question', async () => {
-    // Past the worker's 20,000-character limit for one message.
+    // Past the worker's limit for one message (MAX_MESSAGE_CHARS).
     const failed = oneEvent(el, 'falcon-chat-error');
     el.send('x'.repeat(20_001));
     const { detail } = await failed;
     await el.updateComplete;
     expect(detail.code).to.equal('bad-request');
-    expect(detail.serverCode).to.equal('invalid_request');
+    expect(detail.serverCode).to.equal('message_too_long');
     expect(part(el, 'error')!.textContent).to.contain(detail.message);
     expect(input(el).value).to.have.length(20_001);
   });

@@ -1,4 +1,7 @@
 // Runs with `NODE_OPTIONS='--import tsx'` so that the .ts modules below load in Node.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -18,6 +21,7 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 function falconStack() {
   /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
   let stack;
+  let requestCount = 0;
   return {
     name: 'falcon-stack',
     async serverStart() {
@@ -39,10 +43,89 @@ function falconStack() {
       context.set('Cache-Control', 'no-store');
       context.body = await response.text();
     },
+    /**
+     * Koa middleware: `/__worker/*` → the worker, streamed through unbuffered,
+     * with the visitor's disconnect passed on. Each request comes from its own
+     * `CF-Connecting-IP`, so the worker's per-visitor rate limit (20 a minute)
+     * does not trip over a test suite that asks hundreds of questions from one
+     * address; everything else is the worker as a page meets it.
+     */
+    async workerProxy(context, next) {
+      if (!context.path.startsWith('/__worker/') || !stack) return next();
+      const chunks = [];
+      for await (const chunk of context.req) chunks.push(chunk);
+      const upstream = new AbortController();
+      context.res.on('close', () => {
+        if (!context.res.writableFinished) upstream.abort();
+      });
+      requestCount += 1;
+      const headers = {
+        'Content-Type': context.get('Content-Type') || 'application/json',
+        Accept: context.get('Accept') || '*/*',
+        Origin: context.get('Origin') || context.origin,
+        'CF-Connecting-IP': `10.${(requestCount >> 16) & 255}.${(requestCount >> 8) & 255}.${requestCount & 255}`,
+      };
+      let response;
+      try {
+        response = await fetch(`${stack.workerUrl}${context.path.slice('/__worker'.length)}${context.search}`, {
+          method: context.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+          signal: upstream.signal,
+        });
+      } catch {
+        context.status = 502;
+        return;
+      }
+      context.status = response.status;
+      for (const [name, value] of response.headers) {
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) context.set(name, value);
+      }
+      // Compressing an event stream would hold its events back.
+      context.compress = false;
+      context.body = response.body ? Readable.fromWeb(response.body) : '';
+    },
     /** Where the tests find the stack: read by tests/widget/support/stack-urls.ts. */
     stackUrls() {
       if (!stack) throw new Error('The falcon stack has not started');
       return { workerUrl: stack.workerUrl, modelUrl: stack.modelUrl };
+    },
+  };
+}
+
+/**
+ * Commands the tests run on this side (`executeServerCommand`): the built
+ * scripts' compressed sizes, screenshots of the test page into
+ * docs/screenshots/, and whether the README's element reference matches the
+ * manifest.
+ */
+function falconCommands() {
+  return {
+    name: 'falcon-commands',
+    /** @param {{ command: string, payload: any, session: any }} options */
+    async executeCommand({ command, payload, session }) {
+      if (command === 'falcon-bundle-size') {
+        const size = (file) => {
+          const bytes = readFileSync(`${repoRoot}dist/${file}`);
+          return {
+            raw: bytes.length,
+            gzip: gzipSync(bytes, { level: 9 }).length,
+            brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
+          };
+        };
+        return { iife: size('falcon-chat.iife.js'), es: size('falcon-chat.js') };
+      }
+      if (command === 'falcon-screenshot') {
+        const page = session.browser.getPage(session.id);
+        mkdirSync(`${repoRoot}docs/screenshots`, { recursive: true });
+        await page.screenshot({ path: `${repoRoot}docs/screenshots/${payload.name}.png`, clip: payload.clip });
+        return true;
+      }
+      if (command === 'falcon-element-api') {
+        const { checkReadme } = await import('../../docs/element-api.ts');
+        return { upToDate: checkReadme().upToDate };
+      }
+      return undefined;
     },
   };
 }
@@ -53,12 +136,15 @@ export default {
   rootDir: repoRoot,
   files: ['tests/widget/**/*.test.ts'],
   nodeResolve: true,
-  middleware: [stackPlugin.offlineControl],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: `${repoRoot}tsconfig.json` }), stackPlugin],
+  middleware: [stackPlugin.offlineControl, stackPlugin.workerProxy],
+  plugins: [esbuildPlugin({ ts: true, tsconfig: `${repoRoot}tsconfig.json` }), stackPlugin, falconCommands()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',
       launchOptions: { executablePath: findChrome(), args: chromeArgs, headless: true },
+      // The Copy buttons write to the clipboard, and the tests read it back.
+      createBrowserContext: ({ browser }) =>
+        browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] }),
     }),
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>

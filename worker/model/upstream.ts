@@ -58,7 +58,8 @@ export interface AnswerPolicy {
   onRetry?: (error: UpstreamError, waitMs: number) => void;
 }
 
-const RETRYABLE = new Set(['upstream_rate_limited', 'model_loading', 'upstream_busy']);
+// A connection refused or reset before any text is as safe to retry as a 503: nothing reached the visitor.
+const RETRYABLE = new Set(['upstream_rate_limited', 'model_loading', 'upstream_busy', 'upstream_unreachable']);
 
 /**
  * Streams the answer to `request` from the configured upstream as clean text

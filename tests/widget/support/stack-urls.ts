@@ -4,5 +4,10 @@ export const { workerUrl, modelUrl } = JSON.parse(document.getElementById('falco
   modelUrl: string;
 };
 
-/** The worker's chat endpoint, as the element is configured to use it. */
-export const endpoint = `${workerUrl}/api/chat`;
+/**
+ * The worker's chat endpoint as the element tests use it: through the test
+ * server's `/__worker/` pass-through (web-test-runner.config.js), which gives
+ * each request its own client address so the worker's per-visitor rate limit
+ * does not stop a suite of hundreds of questions.
+ */
+export const endpoint = `${location.origin}/__worker/api/chat`;

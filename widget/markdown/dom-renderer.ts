@@ -1,0 +1,180 @@
+import * as md from 'streaming-markdown';
+import { safeUrl } from './safe-url.ts';
+
+export interface MarkdownOptions {
+  /** Render `![alt](url)` as an image instead of a link to it. */
+  allowImages: boolean;
+  /** Label of the Copy button on code blocks. */
+  copyCodeLabel: string;
+}
+
+interface RendererState extends MarkdownOptions {
+  /** The element each open token writes into; `[0]` is the answer's root. */
+  stack: HTMLElement[];
+  /** The markdown level of the answer's first heading, which becomes an h3 (the element's own heading is an h2). */
+  headingBase?: number;
+  /** The level of the last heading rendered, so that none skips a level. */
+  lastHeading: number;
+}
+
+/** The classes the element's styles and click handling know rendered markdown by. */
+export const CODE_BLOCK_CLASS = 'code-block';
+export const COPY_CODE_CLASS = 'copy-code';
+
+const BLOCK_TAGS: Partial<Record<md.Token, string>> = {
+  [md.PARAGRAPH]: 'p',
+  [md.BLOCKQUOTE]: 'blockquote',
+  [md.LIST_UNORDERED]: 'ul',
+  [md.LIST_ORDERED]: 'ol',
+  [md.LIST_ITEM]: 'li',
+  [md.EQUATION_BLOCK]: 'pre',
+};
+
+const INLINE_TAGS: Partial<Record<md.Token, string>> = {
+  [md.ITALIC_AST]: 'em',
+  [md.ITALIC_UND]: 'em',
+  [md.STRONG_AST]: 'strong',
+  [md.STRONG_UND]: 'strong',
+  [md.STRIKE]: 's',
+  [md.CODE_INLINE]: 'code',
+  [md.EQUATION_INLINE]: 'code',
+  // A link's URL arrives after its text; until then (and for ever, if it is unsafe) it is an <a> without href: text.
+  [md.LINK]: 'a',
+  [md.RAW_URL]: 'a',
+  [md.IMAGE]: 'a',
+};
+
+function element(tag: string, className?: string): HTMLElement {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  return node;
+}
+
+function addToken(state: RendererState, type: md.Token): void {
+  const parent = state.stack.at(-1)!;
+  let node: HTMLElement;
+  let container: HTMLElement = parent;
+  if (type === md.CODE_FENCE || type === md.CODE_BLOCK) {
+    // <div class="code-block"><div class="code-header"><span class="code-language"/><button/></div><pre><code/></pre></div>
+    const block = parent.appendChild(element('div', CODE_BLOCK_CLASS));
+    const header = block.appendChild(element('div', 'code-header'));
+    header.appendChild(element('span', 'code-language'));
+    const copy = header.appendChild(element('button', COPY_CODE_CLASS));
+    copy.setAttribute('type', 'button');
+    copy.textContent = state.copyCodeLabel;
+    const pre = block.appendChild(element('pre'));
+    // A long line scrolls sideways, and keyboard users need to reach that scroller too.
+    pre.tabIndex = 0;
+    pre.dir = 'ltr';
+    container = pre;
+    node = element('code');
+  } else if (type === md.TABLE) {
+    container = parent.appendChild(element('div', 'table-scroll'));
+    container.tabIndex = 0;
+    node = element('table');
+  } else if (type === md.TABLE_ROW) {
+    // The first row is the header; the delimiter row is never rendered.
+    const table = parent;
+    const section = (table.lastElementChild as HTMLElement | null) ?? table.appendChild(element('thead'));
+    container = section.tagName === 'THEAD' && section.childElementCount ? table.appendChild(element('tbody')) : section;
+    node = element('tr');
+  } else if (type === md.TABLE_CELL) {
+    node = element(parent.parentElement?.tagName === 'THEAD' ? 'th' : 'td');
+    node.dir = 'auto';
+  } else if (type === md.LINE_BREAK || type === md.RULE) {
+    parent.appendChild(element(type === md.RULE ? 'hr' : 'br'));
+    // The parser ends these at once; keep the stack balanced.
+    node = parent;
+    state.stack.push(node);
+    return;
+  } else if (type >= md.HEADING_1 && type <= md.HEADING_6) {
+    // Answers sit under the element's h2: the first heading is an h3, the rest follow it without skipping a level.
+    const level = type - md.HEADING_1 + 1;
+    state.headingBase ??= level;
+    state.lastHeading = Math.max(3, Math.min(6, 3 + level - state.headingBase, state.lastHeading + 1));
+    node = element(`h${state.lastHeading}`);
+    node.dir = 'auto';
+  } else if (type === md.CHECKBOX) {
+    node = element('span', 'task');
+  } else if (BLOCK_TAGS[type]) {
+    node = element(BLOCK_TAGS[type]!);
+    if (type !== md.EQUATION_BLOCK) node.dir = 'auto';
+  } else {
+    node = element(INLINE_TAGS[type] ?? 'span', type === md.IMAGE ? 'image-link' : undefined);
+  }
+  container.appendChild(node);
+  state.stack.push(node);
+}
+
+function endToken(state: RendererState): void {
+  const node = state.stack.pop()!;
+  if (node.classList.contains('task') && !node.textContent) node.textContent = '☐ ';
+}
+
+/** Text is appended to the open token's last text node: nothing that is already there is replaced. */
+function addText(state: RendererState, text: string): void {
+  const node = state.stack.at(-1)!;
+  const last = node.lastChild;
+  if (last?.nodeType === Node.TEXT_NODE) (last as Text).appendData(text);
+  else node.appendChild(document.createTextNode(text));
+}
+
+function setAttr(state: RendererState, type: md.Attr, value: string): void {
+  const node = state.stack.at(-1)!;
+  switch (type) {
+    case md.HREF: {
+      const href = safeUrl(value);
+      if (href) makeLink(node, href);
+      break;
+    }
+    case md.SRC: {
+      const src = safeUrl(value, 'image');
+      if (!src) break;
+      if (state.allowImages) {
+        const image = element('img') as HTMLImageElement;
+        image.alt = node.textContent ?? '';
+        image.referrerPolicy = 'no-referrer';
+        image.loading = 'lazy';
+        image.src = src;
+        node.replaceChildren(image);
+      } else if (!node.textContent) {
+        // An image with no alt text still needs words to be a usable link.
+        node.textContent = src;
+      }
+      makeLink(node, src);
+      break;
+    }
+    case md.LANG:
+      node.parentElement!.previousElementSibling!.firstElementChild!.textContent = value.trim().split(/\s/)[0];
+      node.className = `language-${value.trim().split(/\s/)[0]}`;
+      break;
+    case md.START:
+      if (/^\d{1,9}$/.test(value)) node.setAttribute('start', value);
+      break;
+    case md.CHECKED:
+      node.textContent = '☑ ';
+      break;
+  }
+}
+
+function makeLink(node: HTMLElement, href: string): void {
+  node.setAttribute('href', href);
+  node.setAttribute('target', '_blank');
+  node.setAttribute('rel', 'noopener noreferrer nofollow');
+}
+
+/**
+ * A streaming-markdown parser that writes into `root` with DOM calls only
+ * (createElement, textContent, setAttribute): the model's text is never
+ * parsed as HTML, and links and images keep only vetted URLs.
+ */
+export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions): md.Parser {
+  const state: RendererState = { ...options, stack: [root], lastHeading: 2 };
+  return md.parser({
+    data: state,
+    add_token: addToken,
+    end_token: endToken,
+    add_text: addText,
+    set_attr: setAttr,
+  });
+}
