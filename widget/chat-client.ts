@@ -25,12 +25,13 @@ export async function* streamChat(
   endpoint: string,
   request: ChatRequest,
   signal: AbortSignal,
+  headers: Record<string, string> = {},
 ): AsyncGenerator<ChatStreamEvent> {
   let response: Response;
   try {
     response = await fetch(endpoint, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream' },
+      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...headers },
       body: JSON.stringify(request),
       signal,
     });

@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
 import { ChatError, type ChatErrorCode } from './chat-error.ts';
+import type { SessionSource } from './bot-check.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 
@@ -19,6 +20,8 @@ export interface ChatMessage extends ChatTurn {
 /** What a request is sent with, read from the element when the question goes out. */
 export interface AnswerSettings {
   endpoint: string;
+  /** Set when the worker runs a bot check: where the session token comes from. */
+  session?: SessionSource;
   system?: string;
   temperature?: number;
   maxNewTokens?: number;
@@ -145,7 +148,7 @@ export class ChatController implements ReactiveController {
     this.activeRun = undefined;
   }
 
-  private async answer({ endpoint, ...settings }: AnswerSettings): Promise<void> {
+  private async answer({ endpoint, session, ...settings }: AnswerSettings): Promise<void> {
     const run = new AbortController();
     this.activeRun = run;
     const request: ChatRequest = { messages: turnsForModel(this.conversation), ...settings };
@@ -154,14 +157,27 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
 
     let finishReason = 'stop';
-    try {
-      for await (const event of streamChat(endpoint, request, run.signal)) {
-        if (run !== this.activeRun) return;
-        if (event.type === 'token') {
-          this.updateAnswer({ content: this.answerText + event.text });
-          this.options.onAnswerText(id, event.text);
-        } else finishReason = event.finishReason;
+    const ask = async (sessionRetried: boolean): Promise<void> => {
+      const headers = session ? { 'X-Falcon-Session': await session.token(endpoint, run.signal) } : undefined;
+      try {
+        for await (const event of streamChat(endpoint, request, run.signal, headers)) {
+          if (run !== this.activeRun) return;
+          if (event.type === 'token') {
+            this.updateAnswer({ content: this.answerText + event.text });
+            this.options.onAnswerText(id, event.text);
+          } else finishReason = event.finishReason;
+        }
+      } catch (error) {
+        // A session the worker no longer takes (expired, or signed before a redeploy): pass the check again, once.
+        if (session && !sessionRetried && error instanceof ChatError && error.serverCode?.startsWith('session_')) {
+          session.forget();
+          return ask(true);
+        }
+        throw error;
       }
+    };
+    try {
+      await ask(false);
     } catch (error) {
       if (run !== this.activeRun) return;
       const failure = error instanceof ChatError ? error : new ChatError('server');

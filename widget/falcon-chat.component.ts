@@ -5,6 +5,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { ChatController, type AnswerSettings, type ChatMessage } from './chat-controller.ts';
 import { copyText } from './clipboard.ts';
 import { ConversationStore } from './conversation-store.ts';
+import { TurnstileSession } from './bot-check.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
 import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
 import { styles } from './falcon-chat.styles.ts';
@@ -53,6 +54,7 @@ const listConverter = {
  * @attr greeting - Markdown shown as the assistant's first words while the conversation is empty.
  * @attr suggestions - Questions offered as buttons while the conversation is empty: `A|B|C` or a JSON array.
  * @attr allow-images - Renders markdown images in answers. Off: an image becomes a link, so nothing loads unasked.
+ * @attr turnstile-sitekey - Turnstile site key, for a worker with `TURNSTILE_SECRET`: the visitor passes the bot check once per session (loads Cloudflare's Turnstile script; allow `https://challenges.cloudflare.com` in the page's CSP).
  * @attr mode - `inline` (in the page's flow), `floating` (a launcher button opening a panel) or `fullscreen`.
  * @attr position - Corner of the floating launcher: `bottom-right` or `bottom-left`. Default: the inline end.
  * @attr open - Whether the floating panel is open.
@@ -173,6 +175,11 @@ export class FalconChat extends LitElement {
   /** Renders markdown images in answers. Off (the default), an image becomes a link to it, so no answer can make the browser fetch a URL unasked. */
   @property({ attribute: 'allow-images', type: Boolean }) allowImages = false;
 
+  /** Turnstile site key, for a worker with `TURNSTILE_SECRET`. Unset: no bot check. */
+  @property({ attribute: 'turnstile-sitekey' }) turnstileSitekey = '';
+
+  private botCheck?: TurnstileSession;
+
   /** `inline` (fills its place in the page), `floating` (launcher button and panel) or `fullscreen`. */
   @property({ reflect: true }) mode: 'inline' | 'floating' | 'fullscreen' = 'inline';
 
@@ -290,7 +297,17 @@ export class FalconChat extends LitElement {
       system: this.systemMessage.trim() || undefined,
       temperature: Number.isFinite(this.temperature) ? this.temperature : undefined,
       maxNewTokens: this.maxNewTokens || undefined,
+      session: this.turnstileSession(),
     };
+  }
+
+  /** One bot-check session per element and site key. */
+  private turnstileSession(): TurnstileSession | undefined {
+    if (!this.turnstileSitekey) return undefined;
+    if (this.botCheck?.sitekey !== this.turnstileSitekey) {
+      this.botCheck = new TurnstileSession(this.turnstileSitekey, () => this.renderRoot.querySelector<HTMLElement>('#bot-check'));
+    }
+    return this.botCheck;
   }
 
   /** A question that failed before any answer must not be lost: it goes back to an empty input. */
@@ -501,6 +518,7 @@ export class FalconChat extends LitElement {
             ${text.jumpToLatest}
           </button>
         </div>
+        ${this.turnstileSitekey ? html`<div id="bot-check" part="bot-check"></div>` : nothing}
         <form class="composer" part="composer" @submit=${this.onSubmit}>
           <label class="visually-hidden" for="input">${text.inputLabel}</label>
           <textarea

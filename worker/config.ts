@@ -43,6 +43,8 @@ export interface WorkerConfig {
   turnstileSecret: string;
   /** Signs session tokens (HMAC-SHA-256). */
   sessionSecret: string;
+  /** Turnstile's siteverify endpoint. */
+  turnstileVerifyUrl: string;
   /** Lifetime of a session token issued after a Turnstile check. */
   sessionTtlSeconds: number;
 }
@@ -101,6 +103,7 @@ export function readConfig(env: Env): WorkerConfig {
     logContent: (env.LOG_CONTENT ?? '').trim().toLowerCase() === 'true',
     turnstileSecret: (env.TURNSTILE_SECRET ?? '').trim(),
     sessionSecret: (env.SESSION_SECRET ?? '').trim(),
+    turnstileVerifyUrl: (env.TURNSTILE_VERIFY_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify').trim(),
     sessionTtlSeconds: number('SESSION_TTL_SECONDS', 1800),
   };
 }

@@ -25,7 +25,7 @@ session.post(
   async (c) => {
     const config = c.get('config');
     if (!config.turnstileSecret) throw new ApiError(404, 'turnstile_disabled', 'This chat has no bot check; no session is needed.');
-    const verdict = await verifyTurnstile(config.turnstileSecret, c.req.valid('json').turnstileToken, c.req.header('CF-Connecting-IP'));
+    const verdict = await verifyTurnstile(config.turnstileVerifyUrl, config.turnstileSecret, c.req.valid('json').turnstileToken, c.req.header('CF-Connecting-IP'));
     if (!verdict.ok) {
       logEvent('warn', 'turnstile', { requestId: c.get('requestId'), reason: verdict.reason, errorCodes: verdict.errorCodes });
       if (verdict.reason === 'unavailable') throw new ApiError(503, 'turnstile_unavailable', 'The bot check could not be completed right now. Please try again.');

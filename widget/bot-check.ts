@@ -1,0 +1,105 @@
+import { ChatError } from './chat-error.ts';
+
+/** Where chat requests get the session token the worker asks for when its bot check is on. */
+export interface SessionSource {
+  token(endpoint: string, signal: AbortSignal): Promise<string>;
+  /** The worker refused the token (expired, or from before a redeploy): get a new one next time. */
+  forget(): void;
+}
+
+/** The part of Cloudflare's Turnstile API this uses. */
+interface TurnstileApi {
+  render(container: HTMLElement, options: { sitekey: string; callback: (token: string) => void; 'error-callback': () => void; appearance: string }): string;
+  remove(widgetId: string): void;
+}
+
+declare global {
+  interface Window {
+    turnstile?: TurnstileApi;
+  }
+}
+
+const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
+let turnstileLoading: Promise<TurnstileApi> | undefined;
+
+/** Loads Turnstile's script once per page (it must come from Cloudflare; the page's CSP has to allow it). */
+function loadTurnstile(): Promise<TurnstileApi> {
+  if (window.turnstile) return Promise.resolve(window.turnstile);
+  turnstileLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement('script');
+    script.src = TURNSTILE_SCRIPT;
+    script.async = true;
+    script.onload = () => (window.turnstile ? resolve(window.turnstile) : reject(new Error('Turnstile did not load')));
+    script.onerror = () => {
+      turnstileLoading = undefined;
+      reject(new Error('Turnstile did not load'));
+    };
+    document.head.append(script);
+  });
+  return turnstileLoading;
+}
+
+/**
+ * Passes Turnstile once, trades its token for a session at the worker's
+ * `/api/session`, and reuses that session until it expires, so a visitor is
+ * checked once per visit rather than once per question.
+ */
+export class TurnstileSession implements SessionSource {
+  private session?: { token: string; expiresAt: number };
+
+  constructor(
+    readonly sitekey: string,
+    private readonly container: () => HTMLElement | null,
+  ) {}
+
+  async token(endpoint: string, signal: AbortSignal): Promise<string> {
+    if (this.session && this.session.expiresAt > Date.now()) return this.session.token;
+    const turnstileToken = await this.challenge().catch(() => {
+      throw new ChatError('forbidden', { serverCode: 'turnstile_failed' });
+    });
+    let response: Response;
+    try {
+      response = await fetch(new URL('session', endpoint), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ turnstileToken }),
+        signal,
+      });
+    } catch (error) {
+      if (signal.aborted) throw error;
+      throw new ChatError('network');
+    }
+    const body = (await response.json().catch(() => ({}))) as { sessionToken?: string; expiresIn?: number; error?: { code?: string; message?: string } };
+    if (!response.ok || !body.sessionToken) {
+      throw new ChatError(response.status === 503 ? 'busy' : 'forbidden', { serverCode: body.error?.code, serverMessage: body.error?.message });
+    }
+    // A minute early, so a session never runs out between the check and the question.
+    this.session = { token: body.sessionToken, expiresAt: Date.now() + ((body.expiresIn ?? 60) - 60) * 1000 };
+    return body.sessionToken;
+  }
+
+  forget(): void {
+    this.session = undefined;
+  }
+
+  private async challenge(): Promise<string> {
+    const turnstile = await loadTurnstile();
+    const container = this.container();
+    if (!container) throw new Error('no place for the bot check');
+    return new Promise((resolve, reject) => {
+      const widgetId = turnstile.render(container, {
+        sitekey: this.sitekey,
+        // Shown only when Turnstile needs the visitor to do something.
+        appearance: 'interaction-only',
+        callback: (token) => {
+          turnstile.remove(widgetId);
+          resolve(token);
+        },
+        'error-callback': () => {
+          turnstile.remove(widgetId);
+          reject(new Error('Turnstile failed'));
+        },
+      });
+    });
+  }
+}
