@@ -11,12 +11,19 @@ export interface WranglerDevOptions {
   vars?: Record<string, string>;
   /** Print wrangler's own output (npm start) or keep it for error reports only (tests). */
   echo?: boolean;
+  /**
+   * The directory with wrangler.toml, the worker and dist/ (default: this repository). Benchmarks run a
+   * copy, so that edits and rebuilds meanwhile do not make wrangler dev restart the worker under them.
+   */
+  root?: string;
 }
 
 export interface WranglerDev {
   url: string;
   /** Process id of wrangler, for memory readings in benchmarks. */
   pid: number;
+  /** wrangler's DevTools inspector port (`/json` lists the worker's isolate), for benchmarks. */
+  inspectorPort: number;
   stop(): Promise<void>;
 }
 
@@ -26,7 +33,7 @@ export interface WranglerDev {
  * wrangler is started directly (not through npx) so that stopping it by its
  * PID also stops workerd.
  */
-export async function startWranglerDev({ port = 0, vars = {}, echo = false }: WranglerDevOptions = {}): Promise<WranglerDev> {
+export async function startWranglerDev({ port = 0, vars = {}, echo = false, root = repoRoot }: WranglerDevOptions = {}): Promise<WranglerDev> {
   const httpPort = port || (await freePort());
   const inspectorPort = await freePort();
   const args = [
@@ -38,7 +45,7 @@ export async function startWranglerDev({ port = 0, vars = {}, echo = false }: Wr
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ];
   const child = spawn(`${repoRoot}node_modules/.bin/wrangler`, args, {
-    cwd: repoRoot,
+    cwd: root,
     env: {
       ...process.env,
       WRANGLER_SEND_METRICS: 'false',
@@ -68,6 +75,7 @@ export async function startWranglerDev({ port = 0, vars = {}, echo = false }: Wr
   return {
     url,
     pid: child.pid!,
+    inspectorPort,
     async stop() {
       if (child.exitCode !== null) return;
       // The negative PID reaches wrangler's whole process group, workerd included.

@@ -157,14 +157,27 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
 
     let finishReason = 'stop';
+    // Tokens arrive in bursts (several per network read, thousands after a stall): they are
+    // collected and shown once per frame, so a burst costs one render and one layout, not one per token.
+    let pending = '';
+    let frame = 0;
+    const flush = () => {
+      cancelAnimationFrame(frame);
+      frame = 0;
+      if (!pending || run !== this.activeRun) return;
+      const text = pending;
+      pending = '';
+      this.updateAnswer({ content: this.answerText + text });
+      this.options.onAnswerText(id, text);
+    };
     const ask = async (sessionRetried: boolean): Promise<void> => {
       const headers = session ? { 'X-Falcon-Session': await session.token(endpoint, run.signal) } : undefined;
       try {
         for await (const event of streamChat(endpoint, request, run.signal, headers)) {
           if (run !== this.activeRun) return;
           if (event.type === 'token') {
-            this.updateAnswer({ content: this.answerText + event.text });
-            this.options.onAnswerText(id, event.text);
+            pending += event.text;
+            frame ||= requestAnimationFrame(flush);
           } else finishReason = event.finishReason;
         }
       } catch (error) {
@@ -178,7 +191,9 @@ export class ChatController implements ReactiveController {
     };
     try {
       await ask(false);
+      flush();
     } catch (error) {
+      flush();
       if (run !== this.activeRun) return;
       const failure = error instanceof ChatError ? error : new ChatError('server');
       const message = this.options.describeError(failure);

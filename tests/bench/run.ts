@@ -1,0 +1,370 @@
+/// <reference types="node" />
+/**
+ * `npm run bench`: the performance of falcon-chat on this machine, in one
+ * command and separate from the tests (which assert no timings). Builds the
+ * element and the worker, starts the offline model and `wrangler dev`, drives
+ * them (and headless Chromium), prints one table and writes the results as
+ * JSON. See README.md, "Performance", for what each line means.
+ *
+ *   npm run bench                        everything (about 5 minutes on 2 cores)
+ *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size
+ *   npm run bench -- --full              also the 10,000-token answer at 50 tokens/s (200 s more)
+ *   npm run bench -- --out=path.json     where the JSON goes (default tests/bench/results.json)
+ *   npm run bench -- --traces            keep the Chromium traces of the render runs
+ *   npm run bench -- --dev-inspection    also time the worker with wrangler dev's network inspection on
+ *   npm run bench -- --print=results.json  the table of an earlier run again
+ */
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { chromeArgs, findChrome } from '../support/find-chrome.ts';
+import { measureConcurrency, type ConcurrencyResult } from './concurrency.ts';
+import { snapshotApp, startBenchStack, type BenchStack } from './lib/bench-stack.ts';
+import { describeMachine, measureFreeCores, type MachineInfo } from './lib/machine.ts';
+import { fmt, median } from './lib/stats.ts';
+import { measureRender, type RenderCase, type RenderResult } from './render.ts';
+import { buildWorkerBundle, measureSizes, type SizeResult } from './size.ts';
+import { measureWorkerCpu, type CpuResult } from './worker-cpu.ts';
+import { DEV_INSPECTION_CASE, measureWorkerOverhead, OVERHEAD_CASES, type OverheadResult } from './worker-overhead.ts';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size'] as const;
+type Bench = (typeof BENCHES)[number];
+
+const args = process.argv.slice(2);
+const flag = (name: string) => args.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
+const value = (name: string) => flag(name)?.split('=').slice(1).join('=');
+const only = value('only')?.split(',').map((name) => name.trim()) as Bench[] | undefined;
+for (const name of only ?? []) if (!BENCHES.includes(name)) throw new Error(`--only: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`);
+const selected = (name: Bench) => !only || only.includes(name);
+const outPath = value('out') ?? join(repoRoot, 'tests/bench/results.json');
+const keepTraces = Boolean(flag('traces'));
+const full = Boolean(flag('full'));
+const devInspection = Boolean(flag('dev-inspection'));
+
+interface Row {
+  bench: string;
+  measure: string;
+  result: string;
+  goal?: string;
+  met?: boolean;
+}
+
+interface Results {
+  machine: MachineInfo;
+  rows: Row[];
+  render?: RenderResult[];
+  overhead?: OverheadResult[];
+  concurrency?: ConcurrencyResult;
+  cpu?: CpuResult;
+  size?: SizeResult;
+  notes: string[];
+}
+
+const log = (line: string) => console.log(line);
+const run = promisify(execFile);
+
+/** The render matrix: as fast as the stream goes, here and on a phone-speed CPU; and at 50 tokens/s on the phone. */
+function renderCases(): (RenderCase & { reps: number })[] {
+  const cases: (RenderCase & { reps: number })[] = [];
+  for (const cpuSlowdown of [1, 4]) {
+    cases.push({ tokens: 100, delay: 0, cpuSlowdown, reps: 3 }, { tokens: 1_000, delay: 0, cpuSlowdown, reps: 3 }, { tokens: 10_000, delay: 0, cpuSlowdown, reps: 1 });
+  }
+  cases.push({ tokens: 100, delay: 20, cpuSlowdown: 4, reps: 1 }, { tokens: 1_000, delay: 20, cpuSlowdown: 4, reps: 1 });
+  if (full) cases.push({ tokens: 10_000, delay: 20, cpuSlowdown: 4, reps: 1 });
+  return cases;
+}
+
+const paceName = (delay: number) => (delay === 0 ? 'as fast as possible' : `${Math.round(1000 / delay)} tokens/s`);
+const cpuName = (slowdown: number) => (slowdown === 1 ? 'this CPU' : `CPU ÷${slowdown} (phone)`);
+
+/** `--print=results.json`: the table of an earlier run, without running anything. */
+function reprint(path: string) {
+  const results = JSON.parse(readFileSync(path, 'utf8')) as Results;
+  results.rows = [];
+  if (results.render) addRenderRows(results);
+  if (results.overhead) addOverheadRows(results);
+  if (results.concurrency) addConcurrencyRows(results);
+  if (results.cpu) addCpuRows(results);
+  if (results.size) addSizeRows(results);
+  printTable(results);
+}
+
+async function main() {
+  const printPath = value('print');
+  if (printPath) return reprint(printPath);
+  const started = performance.now();
+  const freeCores = await measureFreeCores();
+  const outDir = mkdtempSync(join(tmpdir(), 'falcon-chat-bench-'));
+  const results: Results = { machine: { ...describeMachine(), freeCores }, rows: [], notes: [] };
+  log(`falcon-chat benchmarks, ${results.machine.date}`);
+  log(`${results.machine.cores} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, wrangler ${results.machine.wrangler}, commit ${results.machine.commit}`);
+  log(`load average ${fmt(results.machine.loadAverage, 2)}; a busy loop per core got ${fmt(freeCores, 2)} of ${results.machine.cores} cores`);
+  if (freeCores < results.machine.cores * 0.8) {
+    const note = `The machine was busy when the run started (${fmt(freeCores, 2)} of ${results.machine.cores} cores free): timings are inflated.`;
+    results.notes.push(note);
+    log(`WARNING: ${note}`);
+  }
+
+  log('building the element (npm run build) and the worker bundle (wrangler deploy --dry-run)…');
+  await run('npm', ['run', 'build', '--silent'], { cwd: repoRoot });
+  // Everything below runs this copy: edits and rebuilds meanwhile would make wrangler dev restart the worker.
+  const app = snapshotApp(join(outDir, 'app'));
+  const bundleDir = join(outDir, 'worker-bundle');
+  const wranglerOutput = await buildWorkerBundle(app, bundleDir);
+  const bundlePath = join(bundleDir, 'index.js');
+
+  if (selected('size')) {
+    results.size = measureSizes(app, bundlePath, wranglerOutput);
+    addSizeRows(results);
+  }
+
+  const needsStack = selected('render') || selected('overhead') || selected('concurrency') || selected('cpu');
+  let stack: BenchStack | undefined;
+  let browser: Browser | undefined;
+  const stopAll = async () => {
+    await browser?.close().catch(() => {});
+    await stack?.stop().catch(() => {});
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopAll().finally(() => process.exit(130)));
+  }
+  try {
+    if (needsStack) {
+      log('starting the offline model and wrangler dev…');
+      stack = await startBenchStack({ root: app });
+    }
+    if (stack && selected('overhead')) {
+      log('2. what the worker adds…');
+      results.overhead = await measureWorkerOverhead(stack, devInspection ? [...OVERHEAD_CASES, DEV_INSPECTION_CASE] : OVERHEAD_CASES, log);
+      addOverheadRows(results);
+    }
+    if (stack && selected('cpu')) {
+      log('4. CPU per answer…');
+      results.cpu = await measureWorkerCpu(stack, { bundlePath, outDir, wranglerToml: join(app, 'wrangler.toml'), log });
+      addCpuRows(results);
+    }
+    if (stack && selected('render')) {
+      log('1. streaming render cost…');
+      browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs });
+      results.machine.chromium = browser.version();
+      results.render = [];
+      for (const testCase of renderCases()) {
+        const runs: RenderResult[] = [];
+        for (let rep = 0; rep < testCase.reps; rep++) {
+          const trace = keepTraces ? join(outDir, `trace-${testCase.tokens}-${testCase.delay}-${testCase.cpuSlowdown}x-${rep}.json`) : undefined;
+          let result = await measureRender(stack, browser, testCase, trace).catch((error: Error) => error);
+          // One more try when the answer failed.
+          if (result instanceof Error || !result.ok) {
+            log(`  ${testCase.tokens} tokens: ${result instanceof Error ? result.message : result.error}; trying once more`);
+            result = await measureRender(stack, browser, testCase, trace);
+          }
+          runs.push(result);
+        }
+        const summary = summariseRuns(runs);
+        results.render.push(summary);
+        log(
+          `  ${testCase.tokens} tokens, ${paceName(testCase.delay)}, ${cpuName(testCase.cpuSlowdown)}: ${fmt(summary.mainThreadMsPerToken, 3)} ms/token, ` +
+            `longest task ${fmt(summary.longestTaskMs, 0)} ms, ${summary.tasksOver50ms} over 50 ms${summary.ok ? '' : `, FAILED: ${summary.error}`}`,
+        );
+      }
+      await browser.close();
+      browser = undefined;
+      addRenderRows(results);
+    }
+    if (stack && selected('concurrency')) {
+      log('3. 200 visitors at once…');
+      results.concurrency = await measureConcurrency(stack, { log });
+      addConcurrencyRows(results);
+    }
+  } finally {
+    await stopAll();
+  }
+
+  results.machine.loadAverageAtEnd = loadavg()[0];
+  printTable(results);
+  mkdirSync(join(outPath, '..'), { recursive: true });
+  writeFileSync(outPath, `${JSON.stringify(results, null, 2)}\n`);
+  log(`\nresults: ${relative(process.cwd(), outPath) || outPath}`);
+  log(`profiles, traces and the worker bundle: ${outDir}`);
+  log(`took ${fmt((performance.now() - started) / 1000 / 60, 1)} minutes`);
+}
+
+/** Several runs of one render case: the median run by per-token time, and the worst tasks of any run. */
+function summariseRuns(runs: RenderResult[]): RenderResult {
+  const sorted = [...runs].sort((a, b) => a.mainThreadMsPerToken - b.mainThreadMsPerToken);
+  const middle = sorted[Math.floor((sorted.length - 1) / 2)];
+  return {
+    ...middle,
+    ok: runs.every((run) => run.ok),
+    error: runs.find((run) => !run.ok)?.error,
+    mainThreadMsPerToken: median(runs.map((run) => run.mainThreadMsPerToken)),
+    taskMsPerToken: median(runs.map((run) => run.taskMsPerToken)),
+    longestTaskMs: Math.max(...runs.map((run) => run.longestTaskMs)),
+    tasksOver50ms: Math.max(...runs.map((run) => run.tasksOver50ms)),
+    tasksOver50msCpu: Math.max(...runs.map((run) => run.tasksOver50msCpu)),
+    longTasks: runs.flatMap((run) => run.longTasks),
+    longTasksObserved: Math.max(...runs.map((run) => run.longTasksObserved)),
+    longestObservedMs: Math.max(...runs.map((run) => run.longestObservedMs)),
+    reps: runs.length,
+  } as RenderResult;
+}
+
+function addRenderRows(results: Results) {
+  const render = results.render ?? [];
+  for (const result of render) {
+    const rendered = result.rendered;
+    results.rows.push({
+      bench: '1 Render',
+      measure: `${fmtInt(result.tokens)} tokens, ${paceName(result.delay)}, ${cpuName(result.cpuSlowdown)}`,
+      result:
+        `${fmt(result.mainThreadMsPerToken, 3)} ms/token; ` +
+        `longest task ${fmt(result.longestTaskMs, 0)} ms, ${result.tasksOver50ms} over 50 ms; ${fmtInt(result.forcedLayouts)} forced layouts; ` +
+        `heap ${fmt(result.heapAfterMiB, 1)} MiB, ${fmtInt(result.domNodesAfter)} DOM nodes` +
+        (rendered.tables + rendered.codeBlocks + rendered.listItems === 0 ? '; NO MARKDOWN RENDERED' : '') +
+        (result.ok ? '' : `; FAILED: ${result.error}`),
+    });
+  }
+  for (const delay of [0]) {
+    for (const cpuSlowdown of [1, 4]) {
+      const at = (tokens: number) => render.find((r) => r.tokens === tokens && r.delay === delay && r.cpuSlowdown === cpuSlowdown);
+      const short = at(100);
+      const long = at(10_000);
+      if (short && long) {
+        const ratio = long.mainThreadMsPerToken / short.mainThreadMsPerToken;
+        results.rows.push({
+          bench: '1 Render',
+          measure: `per-token time, 10,000 vs 100 tokens (${paceName(delay)}, ${cpuName(cpuSlowdown)})`,
+          result: `${fmt(ratio, 2)}×`,
+          goal: '≤ 1.5×',
+          met: ratio <= 1.5,
+        });
+      }
+    }
+  }
+  for (const cpuSlowdown of [1, 4]) {
+    const group = render.filter((r) => r.cpuSlowdown === cpuSlowdown);
+    if (group.length === 0) continue;
+    const over = group.reduce((total, r) => total + r.tasksOver50ms, 0);
+    const longest = Math.max(...group.map((r) => r.longestTaskMs));
+    results.rows.push({
+      bench: '1 Render',
+      measure: `tasks over 50 ms, all answers (${cpuName(cpuSlowdown)})`,
+      result: `${over} (longest ${fmt(longest, 0)} ms)`,
+      goal: '0',
+      met: over === 0,
+    });
+  }
+  const markdown = render.find((r) => r.tokens === 1_000)?.rendered;
+  if (markdown) {
+    results.rows.push({
+      bench: '1 Render',
+      measure: 'markdown in the 1,000-token answer',
+      result: `${markdown.headings} headings, ${markdown.listItems} list items, ${markdown.tables} tables, ${markdown.codeBlocks} code blocks rendered`,
+    });
+  }
+}
+
+function addOverheadRows(results: Results) {
+  for (const result of results.overhead ?? []) {
+    const name = `${fmtInt(result.tokens)} tokens, ${result.name}`;
+    const { direct, worker, wrangler } = result.arms;
+    const goals = !result.networkInspection;
+    const errors = result.errors.length ? `; ${result.errors.length} errors` : '';
+    const worst = Math.max(result.addedTtftMs.wrangler, result.addedTtftMs.worker);
+    // Before its first byte the offline model plans the whole answer: for 10,000 tokens that takes 100-300 ms and
+    // varies more than anything the worker adds, so the first-token goal is judged on the shorter answers.
+    const ttftGoal = goals && result.tokens <= 1_000;
+    results.rows.push({
+      bench: '2 Worker adds',
+      measure: `${name}: first token`,
+      result:
+        `${fmt(direct.ttftMs, 1)} ms direct; through wrangler dev ${fmt(wrangler.ttftMs, 1)} ms (${signed(result.addedTtftMs.wrangler)}), ` +
+        `worker alone ${fmt(worker.ttftMs, 1)} ms (${signed(result.addedTtftMs.worker)})${errors}`,
+      goal: ttftGoal ? '< +5 ms' : undefined,
+      met: ttftGoal ? worst < 5 : undefined,
+    });
+    results.rows.push({
+      bench: '2 Worker adds',
+      measure: `${name}: tokens/s`,
+      result:
+        `${fmtInt(direct.tokensPerSecond)} direct; through wrangler dev ${fmtInt(wrangler.tokensPerSecond)} (${fmt(result.throughputRatio.wrangler * 100, 0)} %), ` +
+        `worker alone ${fmtInt(worker.tokensPerSecond)} (${fmt(result.throughputRatio.worker * 100, 0)} %)`,
+      goal: goals ? '≥ 90 %' : undefined,
+      met: goals ? Math.min(result.throughputRatio.wrangler, result.throughputRatio.worker) >= 0.9 : undefined,
+    });
+  }
+}
+
+function addSizeRows(results: Results) {
+  const size = results.size!;
+  for (const file of size.files) {
+    results.rows.push({ bench: '5 Size', measure: file.file, result: `${kb(file.raw)} raw, ${kb(file.gzip)} gzip, ${kb(file.brotli)} brotli` });
+  }
+  const parts = size.workerBundleParts.slice(0, 3).map((part) => `${part.part} ${Math.round(part.share * 100)} %`);
+  results.rows.push({ bench: '5 Size', measure: 'worker bundle, biggest parts (raw)', result: parts.join(', ') });
+}
+
+function addCpuRows(results: Results) {
+  const cpu = results.cpu!;
+  results.rows.push({
+    bench: '4 CPU',
+    measure: `worker code, one ${fmtInt(cpu.tokens)}-token answer (bundle in Node, upstream in memory)`,
+    result: `${fmt(cpu.codeMsPerAnswer, 2)} ms (${cpu.tokenEvents} token events)`,
+    goal: '< 5 ms',
+    met: cpu.codeMsPerAnswer < 5,
+  });
+  const sources = cpu.bySource.slice(0, 4).map((source) => `${source.source} ${Math.round(source.share * 100)} %`);
+  results.rows.push({ bench: '4 CPU', measure: 'where that time goes (V8 profile, self time)', result: sources.join(', ') });
+  for (const run of cpu.workerdProcess) {
+    results.rows.push({
+      bench: '4 CPU',
+      measure: `workerd process under wrangler dev, per answer, ${run.pace} (upper bound)`,
+      result: `${fmt(run.msPerAnswer, 0)} ms (wrangler's proxy in front: ${fmt(run.proxyMsPerAnswer, 0)} ms)${run.errors ? `; ${run.errors} errors` : ''}`,
+    });
+  }
+}
+
+function addConcurrencyRows(results: Results) {
+  const c = results.concurrency!;
+  results.rows.push({ bench: '3 Visitors', measure: `${c.visitors} streaming chats for ${c.seconds} s: errors`, result: `${c.errors} of ${c.answers + c.errors} answers`, goal: '0', met: c.errors === 0 });
+  results.rows.push({ bench: '3 Visitors', measure: 'first token p50 / p95 (model: 150 ms)', result: `${fmtInt(c.ttftP50Ms)} / ${fmtInt(c.ttftP95Ms)} ms` });
+  results.rows.push({
+    bench: '3 Visitors',
+    measure: 'worker (workerd) memory, start → end (peak)',
+    result: `${fmt(c.memoryMiB.workerStart, 0)} → ${fmt(c.memoryMiB.workerEnd, 0)} MiB RSS (peak ${fmt(c.memoryMiB.workerPeak, 0)}); JS heap after GC ${fmt(c.memoryMiB.workerHeapStart, 1)} → ${fmt(c.memoryMiB.workerHeapEnd, 1)} MiB`,
+  });
+  if (c.reloaded) results.notes.push('wrangler dev restarted the worker during the visitors run (a watched source file changed); its memory and CPU readings are not comparable.');
+  const cpu = c.cpuSeconds;
+  results.rows.push({
+    bench: '3 Visitors',
+    measure: 'CPU seconds used meanwhile',
+    result: `worker ${fmt(cpu.worker, 1)}, wrangler's proxy ${fmt(cpu.proxy + cpu.wrangler, 1)}, model ${fmt(cpu.model, 1)}, clients ${fmt(cpu.clients, 1)} (${fmtInt(c.tokenEventsPerSecond)} token events/s)`,
+  });
+}
+
+function printTable(results: Results) {
+  const header = ['', 'Measure', 'Result', 'Goal', ''];
+  // By benchmark number (1 Render … 5 Size), keeping each benchmark's own order.
+  const rows = [...results.rows].sort((a, b) => a.bench.localeCompare(b.bench)).map((row) => [row.bench, row.measure, row.result, row.goal ?? '', row.met === undefined ? '' : row.met ? 'met' : 'MISSED']);
+  const m = results.machine;
+  log(`\n## falcon-chat benchmarks, ${m.date.slice(0, 16).replace('T', ' ')} UTC`);
+  log(`${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.chromium ? `Chromium ${m.chromium}, ` : ''}wrangler ${m.wrangler}, commit ${m.commit}\n`);
+  log(`| ${header.join(' | ')} |`);
+  log(`|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) log(`| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);
+  for (const note of results.notes) log(`\nNote: ${note}`);
+}
+
+const kb = (bytes: number) => `${fmt(bytes / 1024, 1)} KiB`;
+const signed = (value: number, digits = 1) => `${value >= 0 ? '+' : '−'}${fmt(Math.abs(value), digits)}`;
+const fmtInt = (value: number) => fmt(value, 0);
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
