@@ -92,27 +92,14 @@ export const styles = [
       display: none;
     }
 
+    /*
+     * Floating and fullscreen are positioned by the elements inside the shadow
+     * root, which no page rule can reach: a page that restyles the host itself
+     * (even all: unset !important) cannot pull the launcher into its flow.
+     */
+    :host([mode='floating']),
     :host([mode='fullscreen']) {
-      position: fixed;
-      inset: 0;
       z-index: var(--falcon-chat-z-index);
-    }
-
-    :host([mode='floating']) {
-      position: fixed;
-      bottom: 1rem;
-      inset-inline-end: 1rem;
-      z-index: var(--falcon-chat-z-index);
-    }
-
-    :host([mode='floating'][position='bottom-right']) {
-      inset-inline: auto;
-      right: 1rem;
-    }
-
-    :host([mode='floating'][position='bottom-left']) {
-      inset-inline: auto;
-      left: 1rem;
     }
 
     *,
@@ -123,6 +110,33 @@ export const styles = [
 
     [hidden] {
       display: none !important;
+    }
+
+    /* Text styles the page forces on the host (even with !important) stop here: nothing inside inherits them. */
+    .chat,
+    .launcher {
+      box-sizing: border-box;
+      font-family: var(--falcon-chat-font-family);
+      font-size: var(--falcon-chat-font-size);
+      line-height: var(--falcon-chat-line-height);
+      color: var(--falcon-chat-color);
+      font-style: normal;
+      font-weight: normal;
+      font-variant: normal;
+      font-stretch: normal;
+      letter-spacing: normal;
+      word-spacing: normal;
+      text-align: start;
+      text-indent: 0;
+      text-transform: none;
+      text-shadow: none;
+      white-space: normal;
+      word-break: normal;
+      hyphens: manual;
+      tab-size: 8;
+      -webkit-text-stroke: 0;
+      cursor: auto;
+      visibility: visible;
     }
 
     .chat {
@@ -137,30 +151,44 @@ export const styles = [
     }
 
     :host([mode='fullscreen']) .chat {
+      position: fixed;
+      inset: 0;
+      z-index: var(--falcon-chat-z-index);
       height: 100%;
       border: 0;
       border-radius: 0;
     }
 
+    :host([mode='floating']) .chat,
+    :host([mode='floating']) .launcher {
+      position: fixed;
+      top: auto;
+      bottom: 1rem;
+      inset-inline-start: auto;
+      inset-inline-end: 1rem;
+      z-index: var(--falcon-chat-z-index);
+    }
+
     :host([mode='floating']) .chat {
-      position: absolute;
-      bottom: calc(100% + var(--falcon-chat-spacing));
-      inset-inline-end: 0;
+      bottom: calc(1rem + 3.5rem + var(--falcon-chat-spacing));
       width: min(var(--falcon-chat-width), calc(100vw - 2rem));
       height: min(var(--falcon-chat-height), calc(100dvh - 6rem));
       box-shadow: var(--falcon-chat-shadow);
     }
 
-    :host([mode='floating'][position]) .chat {
+    :host([mode='floating'][position]) .chat,
+    :host([mode='floating'][position]) .launcher {
       inset-inline: auto;
     }
 
-    :host([mode='floating'][position='bottom-right']) .chat {
-      right: 0;
+    :host([mode='floating'][position='bottom-right']) .chat,
+    :host([mode='floating'][position='bottom-right']) .launcher {
+      right: 1rem;
     }
 
-    :host([mode='floating'][position='bottom-left']) .chat {
-      left: 0;
+    :host([mode='floating'][position='bottom-left']) .chat,
+    :host([mode='floating'][position='bottom-left']) .launcher {
+      left: 1rem;
     }
 
     .launcher {

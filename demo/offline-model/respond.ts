@@ -54,7 +54,7 @@ export interface ModelConfig {
 }
 
 export const defaultScript = (question: string, scenario: Scenario) =>
-  answerScript(question, { tokens: scenario.tokens, ending: scenario.ending });
+  answerScript(question, { tokens: scenario.tokens, ending: scenario.ending, answer: scenario.answer, splitAt: scenario.splitAt });
 
 export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return {

@@ -49,6 +49,10 @@ export interface Scenario {
   /** Serve a model with this many tokens of context (default: Falcon's 2,048), so `tokens` can go past 2,000. */
   context: number | null;
   ending: Ending;
+  /** The answer, exactly (from `answer=<base64url of its UTF-8>`), instead of the demo answer. */
+  answer: string | null;
+  /** Stream the answer as tokens cut at these UTF-16 indices (`every`: one code unit per token) instead of word pieces. */
+  splitAt: SplitAt | null;
   /** Inject `: ping` and bare `:` comments between events. */
   comments: boolean;
   /** Seconds in the `retry-after` header of `http-429`. */
@@ -72,12 +76,17 @@ export const DEFAULT_SCENARIO: Scenario = {
   tokens: null,
   context: null,
   ending: 'eos',
+  answer: null,
+  splitAt: null,
   comments: false,
   retryAfter: 2,
   tag: null,
 };
 
 export type ScenarioItems = Record<string, string>;
+
+/** Where `split-at` cuts the answer: ascending UTF-16 indices, or at every one. */
+export type SplitAt = readonly number[] | 'every';
 
 const nonNegative = (key: string, value: string): number => {
   if (!/^\d+$/.test(value)) throw new ScenarioError(`${key} must be a whole number of 0 or more, got "${value}"`);
@@ -95,6 +104,36 @@ const oneOf =
     return value as T;
   };
 
+/**
+ * `answer=`: base64url (RFC 4648 §5, padding optional) of the answer's UTF-8 bytes, so any
+ * text, markup and line breaks included, fits in a directive or a path segment.
+ */
+export function decodeAnswer(key: string, value: string): string {
+  if (!/^[A-Za-z0-9_-]*={0,2}$/.test(value) || value.replace(/=+$/, '').length % 4 === 1) {
+    throw new ScenarioError(`${key} must be base64url of UTF-8 text, got "${value.slice(0, 40)}"`);
+  }
+  const binary = atob(value.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/'));
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+  } catch {
+    throw new ScenarioError(`${key} is not UTF-8 once decoded`);
+  }
+}
+
+/** The base64url that `answer=` takes, for tests and tools. */
+export function encodeAnswer(text: string): string {
+  const binary = Array.from(new TextEncoder().encode(text), (byte) => String.fromCharCode(byte)).join('');
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** `split-at=5`, `split-at=2+9+14` (cut points, any order) or `split-at=every`. */
+function parseSplitAt(key: string, value: string): SplitAt {
+  if (value === 'every') return 'every';
+  if (!/^\d+(\+\d+)*$/.test(value)) throw new ScenarioError(`${key} must be "every" or cut points like 5 or 2+9, got "${value}"`);
+  const cuts = value.split('+').map((part) => positive(key, part));
+  return [...new Set(cuts)].sort((a, b) => a - b);
+}
+
 /** How each key is read; keys are spelled as in URLs and directives. */
 const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => void> = {
   fault: (s, v, k) => (s.fault = oneOf(FAULTS)(k, v)),
@@ -111,6 +150,8 @@ const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => v
   tokens: (s, v, k) => (s.tokens = positive(k, v)),
   context: (s, v, k) => (s.context = Math.max(2, positive(k, v))),
   ending: (s, v, k) => (s.ending = oneOf(['eos', 'stop-sequence'] as const)(k, v)),
+  answer: (s, v, k) => (s.answer = decodeAnswer(k, v)),
+  'split-at': (s, v, k) => (s.splitAt = parseSplitAt(k, v)),
   comments: (s, v, k) => (s.comments = oneOf(['0', '1'] as const)(k, v) === '1'),
   'retry-after': (s, v, k) => (s.retryAfter = nonNegative(k, v)),
   tag: (s, v) => (s.tag = v),

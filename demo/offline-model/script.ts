@@ -5,7 +5,7 @@
  */
 import { benchmarkIntro, benchmarkSection, demoAnswer } from './answer.ts';
 import { createIncrementalDecoder } from './generation.ts';
-import { EOS_TOKEN, fnv1a32, tokenize, type VocabToken } from './tokenizer.ts';
+import { EOS_TOKEN, fnv1a32, tokenize, tokenizeAt, type VocabToken } from './tokenizer.ts';
 
 export interface ScriptedToken extends VocabToken {
   logprob: number;
@@ -18,13 +18,22 @@ export interface ScriptOptions {
   tokens?: number | null;
   /** `stop-sequence`: after the answer the model goes on with "\nUser: Thanks!" before EOS (§1.7). */
   ending?: Ending;
+  /** Say exactly this instead of the demo answer (`answer=`). */
+  answer?: string | null;
+  /** Cut the answer into tokens at these UTF-16 indices, or at every one (`split-at=`), instead of word pieces. */
+  splitAt?: readonly number[] | 'every' | null;
 }
 
 /** The model's next turn, as it would continue after "\nUser:" if nothing stopped it. */
 const RUN_ON_TURN = '\nUser: Thanks!';
 
-export function answerScript(question: string, { tokens = null, ending = 'eos' }: ScriptOptions = {}): ScriptedToken[] {
-  const answer = tokens === null ? tokenize(demoAnswer(question)) : benchmarkTokens(question, tokens - 1);
+export function answerScript(
+  question: string,
+  { tokens = null, ending = 'eos', answer: text = null, splitAt = null }: ScriptOptions = {},
+): ScriptedToken[] {
+  const answerText = text ?? demoAnswer(question);
+  const answer =
+    tokens !== null ? benchmarkTokens(question, tokens - 1) : splitAt !== null ? tokenizeAt(answerText, splitAt) : tokenize(answerText);
   const ended = ending === 'stop-sequence' ? [...answer, ...tokenize(RUN_ON_TURN), EOS_TOKEN] : [...answer, EOS_TOKEN];
   return ended.map((token, position) => ({ ...token, logprob: logprobFor(token.id, position) }));
 }

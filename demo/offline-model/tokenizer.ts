@@ -56,6 +56,39 @@ export function tokenize(text: string): VocabToken[] {
   return tokens;
 }
 
+/**
+ * `text` as tokens cut exactly at the given UTF-16 indices (`every`: after each code unit)
+ * rather than into word pieces, so a test can put a chunk boundary anywhere in an answer.
+ * A cut between the two halves of a surrogate pair falls after the character's second
+ * UTF-8 byte, as `splitWideCharacters` cuts; indices outside the text are ignored.
+ */
+export function tokenizeAt(text: string, cuts: readonly number[] | 'every'): VocabToken[] {
+  const wanted = cuts === 'every' ? null : new Set(cuts);
+  const tokens: VocabToken[] = [];
+  let current: number[] = [];
+  const cut = () => {
+    if (current.length === 0) return;
+    const bytes = Uint8Array.from(current);
+    tokens.push({ id: idFor(bytes), bytes, special: false });
+    current = [];
+  };
+  let index = 0;
+  for (const char of text) {
+    const bytes = encoder.encode(char);
+    if (index > 0 && (wanted === null || wanted.has(index))) cut();
+    if (char.length === 2 && (wanted === null || wanted.has(index + 1))) {
+      current.push(bytes[0], bytes[1]);
+      cut();
+      current.push(...bytes.subarray(2));
+    } else {
+      current.push(...bytes);
+    }
+    index += char.length;
+  }
+  cut();
+  return tokens;
+}
+
 /** How many tokens `text` is, for `input_length` and the token budget (§1.2). */
 export function countTokens(text: string): number {
   return tokenize(text).length;

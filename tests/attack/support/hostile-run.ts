@@ -1,0 +1,129 @@
+/**
+ * Streams hostile answers through the whole path (offline model → worker in `wrangler dev`
+ * → <falcon-chat> in Chromium, on another site's page) and checks each one. Shared by
+ * tests/attack/hostile-answers.test.ts and the exhaustive `npm run attack:every-split`.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startStack, type Stack } from '../../support/stack.ts';
+import {
+  embeddingPage,
+  harnessEvents,
+  launchBrowser,
+  scanPage,
+  spreadRateLimit,
+  startHostServer,
+  watchedContext,
+  type HostServer,
+  type PageWatch,
+} from './attack-kit.ts';
+import { expectedAnswer, hostileQuestion, type Payload } from './payloads.ts';
+
+/** Elements asking at once: enough to keep workerd and the model busy on 2 cores. */
+export const CONCURRENCY = Number(process.env.ATTACK_CONCURRENCY ?? 4);
+/** Jobs per page.evaluate call. */
+const BATCH = 250;
+
+export interface HostileJob {
+  id: string;
+  question: string;
+  expected: string;
+}
+
+interface JobResult {
+  id: string;
+  ok: boolean;
+  text?: string;
+  finishReason?: string;
+  error?: string;
+  busy: string;
+  answers: number;
+  problems: string[];
+}
+
+export interface HostileBench {
+  stack: Stack;
+  host: HostServer;
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  watch: PageWatch;
+  /** Streams every job's answer and returns a line per job that went wrong. */
+  run(jobs: HostileJob[]): Promise<string[]>;
+  /** Anything that happened on the page as a whole: scripts that ran, errors, requests that tried to leave, DOM problems. */
+  pageProblems(): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+/** A job per payload, with optional offline-model switches (e.g. `split-at`). */
+export function jobFor(payload: Payload, items: Record<string, string | number> = {}, suffix = ''): HostileJob {
+  return {
+    id: `${payload.id}${suffix}`,
+    question: hostileQuestion(payload, { ...items }),
+    expected: expectedAnswer(payload.text),
+  };
+}
+
+export async function startHostileBench(): Promise<HostileBench> {
+  const host = await startHostServer();
+  const stack = await startStack({
+    vars: { ALLOWED_ORIGINS: host.origin },
+    modelDefaults: { delay: '0', 'first-delay': '0' },
+  });
+  const chats = Array.from({ length: CONCURRENCY }, () => '<falcon-chat heading="Hostile answers"></falcon-chat>').join('\n');
+  host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: chats }) });
+  const browser = await launchBrowser();
+  const { context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+  await spreadRateLimit(context, stack.workerUrl);
+  const page = await context.newPage();
+  await page.goto(`${host.origin}/`);
+  await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
+
+  return {
+    stack,
+    host,
+    browser,
+    context,
+    page,
+    watch,
+    async run(jobs) {
+      const failures: string[] = [];
+      const byId = new Map(jobs.map((job) => [job.id, job]));
+      for (let start = 0; start < jobs.length; start += BATCH) {
+        const batch = jobs.slice(start, start + BATCH).map(({ id, question }) => ({ id, question }));
+        const results = await page.evaluate(
+          ([batchJobs, concurrency]) => (window as any).__falconAttack.runJobs(batchJobs, { concurrency }),
+          [batch, CONCURRENCY] as const,
+        );
+        for (const result of results as JobResult[]) {
+          const job = byId.get(result.id)!;
+          const wrong: string[] = [];
+          if (!result.ok) wrong.push(`failed: ${result.error} (failed requests so far: ${watch.failedRequests.slice(-3).join(' | ') || 'none'})`);
+          else if (result.text !== job.expected) wrong.push(`answer ${JSON.stringify(result.text)} is not ${JSON.stringify(job.expected)}`);
+          if (result.busy !== 'false') wrong.push(`aria-busy=${result.busy}`);
+          if (result.answers !== 1) wrong.push(`${result.answers} answers`);
+          wrong.push(...result.problems);
+          if (wrong.length) failures.push(`${result.id}: ${wrong.join('; ')}`);
+        }
+      }
+      return failures;
+    },
+    async pageProblems() {
+      const events = await harnessEvents(page);
+      return [
+        ...events.alerts.map((alert) => `script ran: ${alert}`),
+        ...events.flags.map((flag) => `script ran: __xss=${flag}`),
+        ...events.errors.map((error) => `uncaught error: ${error}`),
+        ...events.rejections.map((rejection) => `unhandled rejection: ${rejection}`),
+        ...events.violations.map((violation) => `CSP violation: ${JSON.stringify(violation)}`),
+        ...watch.pageErrors,
+        ...watch.foreign().map((url) => `request left for another host: ${url}`),
+        ...(await scanPage(page)),
+      ];
+    },
+    async stop() {
+      await browser.close();
+      await stack.stop();
+      await host.close();
+    },
+  };
+}
