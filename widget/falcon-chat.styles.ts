@@ -59,23 +59,6 @@ export const styles = [
       color-scheme: light;
 
       display: block;
-      box-sizing: border-box;
-      font-family: var(--falcon-chat-font-family);
-      font-size: var(--falcon-chat-font-size);
-      line-height: var(--falcon-chat-line-height);
-      color: var(--falcon-chat-color);
-      /* Inherited text styles of the page stop here (visibility and direction still inherit). */
-      font-style: normal;
-      font-weight: normal;
-      font-variant: normal;
-      letter-spacing: normal;
-      word-spacing: normal;
-      text-align: start;
-      text-indent: 0;
-      text-transform: none;
-      text-shadow: none;
-      white-space: normal;
-      cursor: auto;
     }
 
     :host([theme='dark']) {
@@ -112,7 +95,12 @@ export const styles = [
       display: none !important;
     }
 
-    /* Text styles the page forces on the host (even with !important) stop here: nothing inside inherits them. */
+    /*
+     * Inherited text styles of the page stop here (direction still inherits).
+     * Set again on the outermost inner elements, because a page can force its
+     * own on the host, even with !important, and nothing inside may inherit them.
+     */
+    :host,
     .chat,
     .launcher {
       box-sizing: border-box;
@@ -136,7 +124,6 @@ export const styles = [
       tab-size: 8;
       -webkit-text-stroke: 0;
       cursor: auto;
-      visibility: visible;
     }
 
     .chat {
