@@ -8,7 +8,7 @@
  */
 import { Agent } from 'node:http';
 import { chatBody, type BenchStack } from './lib/bench-stack.ts';
-import { cpuMs, rssMiB } from './lib/processes.ts';
+import { cpuMs, rssMiB } from '../support/processes.ts';
 import { timedStream } from './lib/sse-client.ts';
 import { percentile, sleep, sum } from './lib/stats.ts';
 

@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { answerRequest, defaultConfig } from '../../demo/offline-model/respond.ts';
 import { frameAction } from '../../demo/offline-model/stream-plan.ts';
 import { chatBody, offlineDirective, type BenchStack } from './lib/bench-stack.ts';
-import { cpuMs } from './lib/processes.ts';
+import { cpuMs } from '../support/processes.ts';
 import { timedStream } from './lib/sse-client.ts';
 import { median, sleep, sum } from './lib/stats.ts';
 

@@ -14,8 +14,9 @@
  * `npm run soak` (SOAK_CHATS overrides the count). Bounded: each chat has 15 s, the whole
  * run 8 minutes. The last line is `N passed, N failed`: the chats, plus the memory checks.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { encodeAnswer } from '../../demo/offline-model/scenario.ts';
+import { commandLine, processName, processTree } from '../support/processes.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const CHATS = Number(process.env.SOAK_CHATS ?? 2_000);
@@ -32,44 +33,16 @@ interface Failure {
   problem: string;
 }
 
-/** Fields of /proc/<pid>/stat after "(comm) ". */
-function statFields(pid: number): string[] {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-}
-
-/** The workerd processes below wrangler: its runtime, where the worker runs. */
+/** The workerd processes below wrangler: its runtime, where the worker runs, and its proxy. */
 function workerdProcesses(wranglerPid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const parent = Number(statFields(Number(entry))[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // The process ended meanwhile.
-    }
-  }
-  const found: number[] = [];
-  const visit = (pid: number) => {
-    for (const child of children.get(pid) ?? []) {
-      try {
-        if (readFileSync(`/proc/${child}/comm`, 'utf8').trim() === 'workerd') found.push(child);
-      } catch {
-        // Gone.
-      }
-      visit(child);
-    }
-  };
-  visit(wranglerPid);
-  return found;
+  return processTree(wranglerPid).filter((pid) => pid !== wranglerPid && processName(pid) === 'workerd');
 }
 
 /** The workerd that runs the worker, and the one in front of it (wrangler's proxy, on the public port). */
 function runtimeAndProxy(stack: Stack): { runtime: number[]; proxy: number[] } {
   const port = new URL(stack.workerUrl).port;
   const pids = workerdProcesses(stack.workerPid);
-  const isProxy = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => arg.endsWith(`127.0.0.1:${port}`));
+  const isProxy = (pid: number) => commandLine(pid).some((arg) => arg.endsWith(`127.0.0.1:${port}`));
   return { runtime: pids.filter((pid) => !isProxy(pid)), proxy: pids.filter(isProxy) };
 }
 
@@ -81,7 +54,7 @@ function runtimeAndProxy(stack: Stack): { runtime: number[]; proxy: number[] } {
  */
 async function connectInspector(wranglerPid: number): Promise<{ heapKiB(): Promise<number>; close(): void } | undefined> {
   if (typeof WebSocket === 'undefined') return undefined;
-  const args = readFileSync(`/proc/${wranglerPid}/cmdline`, 'utf8').split('\0');
+  const args = commandLine(wranglerPid);
   const port = args[args.indexOf('--inspector-port') + 1];
   // undici's WebSocket takes headers as a second argument; wrangler's inspector proxy wants a localhost Origin.
   const Socket = WebSocket as unknown as new (url: string, options: { headers: Record<string, string> }) => WebSocket;

@@ -18,7 +18,7 @@ import type { RequestRecord } from '../../../demo/offline-model/server.ts';
 import { freePort, startWranglerDev, type WranglerDev } from '../../../demo/wrangler-dev.ts';
 import { TEST_HF_TOKEN } from '../../support/test-token.ts';
 import { CdpSocket } from './cdp.ts';
-import { commandLine, listeningPorts, processTree } from './processes.ts';
+import { commandLine, listeningPorts, processTree } from '../../support/processes.ts';
 
 /** Enough context for a 10,000-token answer after any prompt the benchmarks send. */
 export const CONTEXT_TOKENS = 12_000;

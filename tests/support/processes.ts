@@ -42,6 +42,15 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** The executable's name (`comm`), or '' when the process is gone. */
+export function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
+}
+
 export function commandLine(pid: number): string[] {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
