@@ -27,6 +27,8 @@ export interface WorkerConfig {
   limits: RequestLimits;
   /** How often a `: ping` comment keeps an idle stream alive. */
   heartbeatMs: number;
+  /** Tokens arriving within this of the last token event go out together in the next one. */
+  tokenBatchMs: number;
   /** The answer fails if no token arrives within this. */
   firstTokenTimeoutMs: number;
   /** An answer is cut off (with an error event) after this long. */
@@ -95,6 +97,7 @@ export function readConfig(env: Env): WorkerConfig {
       contextTokens: number('CONTEXT_TOKENS', 2048),
     },
     heartbeatMs: number('HEARTBEAT_MS', 10_000),
+    tokenBatchMs: number('TOKEN_BATCH_MS', 10, 0),
     firstTokenTimeoutMs: number('FIRST_TOKEN_TIMEOUT_MS', 30_000),
     answerTimeoutMs: number('ANSWER_TIMEOUT_MS', 120_000),
     upstreamRetries: number('UPSTREAM_RETRIES', 2, 0),

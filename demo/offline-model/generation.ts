@@ -55,7 +55,7 @@ export interface GenerationLimits {
 /** TGI's `decode_token`: text is only released once it does not end in U+FFFD. */
 export function createIncrementalDecoder() {
   // A U+FEFF inside the text is a character like any other (Rust's from_utf8_lossy keeps it).
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
   let pending = new Uint8Array(0);
   return {
     push(bytes: Uint8Array): string {
@@ -158,7 +158,7 @@ function finalText(generated: ScriptedToken[], cutAt?: number): string {
     bytes.set(token.bytes, offset);
     offset += token.bytes.length;
   }
-  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(bytes);
   if (text.endsWith('\uFFFD')) return '';
   return cutAt === undefined ? text : text.slice(0, cutAt);
 }

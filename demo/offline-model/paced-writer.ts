@@ -22,6 +22,8 @@ export class PacedWriter {
   #sleepImmediate: NodeJS.Immediate | undefined;
   #wake: (() => void) | undefined;
   #queue: Promise<void> = Promise.resolve();
+  /** Frames `burst` holds back until the stream ends. */
+  #burst = '';
 
   constructor(
     private readonly response: ServerResponse,
@@ -70,20 +72,35 @@ export class PacedWriter {
       const wait = action.wait === 'first-token' ? this.scenario.firstDelay : action.wait === 'next-token' ? this.scenario.delay : null;
       if (wait !== null && !(await this.sleep(wait))) return 'cancelled';
       if (action.kind === 'close-abruptly') {
+        this.#releaseBurst();
+        await this.#queue;
         this.#stopKeepAlive();
         return 'close-abruptly';
       }
       // Keep-alives go on until the client gives up.
-      if (action.kind === 'stall') return 'stalled';
-      for (const frame of frameAction(action, this.framing)) this.#enqueue(frame);
+      if (action.kind === 'stall') {
+        this.#releaseBurst();
+        return 'stalled';
+      }
+      for (const frame of frameAction(action, this.framing)) {
+        if (this.scenario.burst) this.#burst += frame;
+        else this.#enqueue(frame);
+      }
       await this.#queue;
       if (this.#cancelled) return 'cancelled';
       if (action.kind === 'events' && action.token) onToken();
       if (action.kind === 'malformed') break;
     }
+    this.#releaseBurst();
     this.#stopKeepAlive();
     await this.#queue;
     return this.#cancelled ? 'cancelled' : 'ended';
+  }
+
+  /** Sends what `burst` held back, in one write. */
+  #releaseBurst(): void {
+    if (this.#burst !== '') this.#enqueue(this.#burst);
+    this.#burst = '';
   }
 
   #armKeepAlive(): void {

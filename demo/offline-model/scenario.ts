@@ -55,6 +55,8 @@ export interface Scenario {
   splitAt: SplitAt | null;
   /** Inject `: ping` and bare `:` comments between events. */
   comments: boolean;
+  /** Hold every event back and send the stream in one write, as a buffering proxy in front of the model would. */
+  burst: boolean;
   /** Seconds in the `retry-after` header of `http-429`. */
   retryAfter: number;
   /** Label for the request log. */
@@ -79,6 +81,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   answer: null,
   splitAt: null,
   comments: false,
+  burst: false,
   retryAfter: 2,
   tag: null,
 };
@@ -153,6 +156,7 @@ const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => v
   answer: (s, v, k) => (s.answer = decodeAnswer(k, v)),
   'split-at': (s, v, k) => (s.splitAt = parseSplitAt(k, v)),
   comments: (s, v, k) => (s.comments = oneOf(['0', '1'] as const)(k, v) === '1'),
+  burst: (s, v, k) => (s.burst = oneOf(['0', '1'] as const)(k, v) === '1'),
   'retry-after': (s, v, k) => (s.retryAfter = nonNegative(k, v)),
   tag: (s, v) => (s.tag = v),
 };

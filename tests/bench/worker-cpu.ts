@@ -45,6 +45,8 @@ export interface CpuResult {
   /** What playing the upstream from memory costs by itself, per answer (subtracted above). */
   upstreamPlaybackMs: number;
   tokenEvents: number;
+  /** The same answer when the whole upstream is there at once (a model faster than the worker), relayed in TOKEN_BATCH_MS batches. */
+  batched: { msPerAnswer: number; tokenEvents: number };
   /** Self time per answer by where the code comes from (worker/, hono, @huggingface/inference, …). */
   bySource: { source: string; msPerAnswer: number; share: number }[];
   /** Biggest self times per answer. */
@@ -88,35 +90,14 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
   const { env, rateLimiters, assets } = wranglerEnv(wranglerToml);
   const upstreamUrl = 'http://upstream.bench.invalid';
   const profilePath = join(outDir, 'worker-cpu.cpuprofile');
-  const jobPath = join(outDir, 'worker-cpu-job.json');
-  writeFileSync(
-    jobPath,
-    JSON.stringify({
-      bundle: bundlePath,
-      chunks,
-      upstreamUrl,
-      upstreamHeaders: played.headers,
-      env: { ...env, ...benchVars(upstreamUrl) },
-      rateLimiters,
-      assets,
-      body,
-      warmup: 30,
-      rounds: 5,
-      answers: 20,
-      profiledAnswers: 100,
-      samplingIntervalUs: 250,
-      profileOut: profilePath,
-    }),
-  );
-  const { stdout } = await promisify(execFile)(process.execPath, [childScript, jobPath], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
-  const child = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
-    measured: { cpuMs: number; wallMs: number }[];
-    stub: { cpuMs: number };
-    tokenEvents: number;
-  };
-  const rounds = child.measured.map((round) => round.cpuMs - child.stub.cpuMs);
+  // Every token its own network read, relayed at once: how any model at a human pace is answered (the headline).
+  const perToken = await runCpuChild({ bundlePath, outDir, chunks, upstreamUrl, upstreamHeaders: played.headers, env: { ...env, ...benchVars(upstreamUrl), TOKEN_BATCH_MS: '0' }, rateLimiters, assets, body, profileOut: profilePath });
+  // The upstream all there at once, as from a model faster than the worker: relayed in TOKEN_BATCH_MS batches.
+  const batched = await runCpuChild({ bundlePath, outDir, chunks, upstreamUrl, upstreamHeaders: played.headers, env: { ...env, ...benchVars(upstreamUrl) }, rateLimiters, assets, body });
+  const rounds = perToken.rounds;
   const profile = analyseProfile(JSON.parse(readFileSync(profilePath, 'utf8')), readFileSync(bundlePath, 'utf8'), 100);
-  log(`  cpu worker code: ${median(rounds).toFixed(2)} ms per ${tokens}-token answer (rounds ${rounds.map((r) => r.toFixed(1)).join(', ')})`);
+  log(`  cpu worker code: ${median(rounds).toFixed(2)} ms per ${tokens}-token answer, every token on its own (rounds ${rounds.map((r) => r.toFixed(1)).join(', ')})`);
+  log(`  cpu worker code: ${median(batched.rounds).toFixed(2)} ms per ${tokens}-token answer from a model faster than the worker (${batched.tokenEvents} token events)`);
 
   // The workerd process under wrangler dev, over real connections.
   const workerdProcess: CpuResult['workerdProcess'] = [];
@@ -173,12 +154,52 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
     tokens,
     codeMsPerAnswer: median(rounds),
     codeMsPerAnswerRounds: rounds,
-    upstreamPlaybackMs: child.stub.cpuMs,
-    tokenEvents: child.tokenEvents,
+    upstreamPlaybackMs: perToken.stubMs,
+    tokenEvents: perToken.tokenEvents,
+    batched: { msPerAnswer: median(batched.rounds), tokenEvents: batched.tokenEvents },
     ...profile,
     profilePath,
     workerdProcess,
   };
+}
+
+interface CpuJob {
+  bundlePath: string;
+  outDir: string;
+  chunks: string[];
+  upstreamUrl: string;
+  upstreamHeaders: HeadersInit;
+  env: Record<string, string>;
+  rateLimiters: string[];
+  assets?: string;
+  body: string;
+  /** Where to write a CPU profile of more answers; none if unset. */
+  profileOut?: string;
+}
+
+/** Runs the bundle in a child Node process (see worker-cpu-child.mjs): CPU ms per answer in each round, playback subtracted. */
+async function runCpuChild({ bundlePath, outDir, profileOut, ...job }: CpuJob): Promise<{ rounds: number[]; stubMs: number; tokenEvents: number }> {
+  const jobPath = join(outDir, 'worker-cpu-job.json');
+  writeFileSync(
+    jobPath,
+    JSON.stringify({
+      bundle: bundlePath,
+      ...job,
+      warmup: 30,
+      rounds: 5,
+      answers: 20,
+      profiledAnswers: profileOut ? 100 : 0,
+      samplingIntervalUs: 250,
+      profileOut,
+    }),
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [childScript, jobPath], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+  const child = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+    measured: { cpuMs: number; wallMs: number }[];
+    stub: { cpuMs: number };
+    tokenEvents: number;
+  };
+  return { rounds: child.measured.map((round) => round.cpuMs - child.stub.cpuMs), stubMs: child.stub.cpuMs, tokenEvents: child.tokenEvents };
 }
 
 /** Values the benchmarks give the worker on top of wrangler.toml (as in bench-stack.ts). */

@@ -40,6 +40,7 @@ describe('scenario switches', () => {
       answer: 'aGk',
       'split-at': '3+1',
       comments: '1',
+      burst: '1',
       'retry-after': '7',
       tag: 'x',
     });
@@ -61,6 +62,7 @@ describe('scenario switches', () => {
       answer: 'hi',
       splitAt: [1, 3],
       comments: true,
+      burst: true,
       retryAfter: 7,
       tag: 'x',
     });

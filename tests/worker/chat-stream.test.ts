@@ -15,7 +15,8 @@ async function upstreamAnswer(prompt: string): Promise<string> {
 
 describe('POST /api/chat, falcon format against a TGI endpoint', () => {
   it('streams the answer as token events, then exactly one done', async () => {
-    const { tag, directive } = scenario();
+    // At a model's pace every token reaches the worker on its own, and goes on to the visitor at once.
+    const { tag, directive } = scenario({ delay: 10 });
     const question = `What can you do? ${directive}`;
     const { response, events, text } = await chat(ask(question));
 
@@ -34,6 +35,33 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     expect(text).toMatch(/offline/i);
     expect(text).not.toMatch(/^\s/);
     expect(text).not.toContain('<|endoftext|>');
+  });
+
+  it('relays tokens that arrive together as one token event each time, with the same text', async () => {
+    const paced = await chat(ask(`Which framing? ${scenario({ delay: 10 }).directive}`));
+    const { tag, directive } = scenario({ burst: 1 });
+    const burst = await chat(ask(`Which framing? ${directive}`));
+    const [upstream] = await upstreamRecords(tag);
+
+    expect(upstream.tokensSent).toBeGreaterThan(20);
+    expect(burst.text).toBe(paced.text);
+    // The runtime hands the body over a few kilobytes at a time: a handful of events, not one per token.
+    expect(burst.events.filter((event) => event.event === 'token').length).toBeLessThan(upstream.tokensSent! / 5);
+    expect(burst.last).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+  });
+
+  it('sends the first token at once and holds the next for up to TOKEN_BATCH_MS', async () => {
+    const { tag, url } = scenario({ delay: 5 });
+    const { events, text } = await chat(ask('Which framing?'), { HF_ENDPOINT_URL: url, TOKEN_BATCH_MS: '60000' });
+    const [upstream] = await upstreamRecords(tag);
+    const tokens = events.filter((event) => event.event === 'token').map((event) => (event.data as { text: string }).text);
+
+    // The model finishes well inside the window: everything after the first token goes out together when it ends.
+    expect(upstream.tokensSent).toBeGreaterThan(20);
+    expect(tokens).toHaveLength(2);
+    expect(tokens[0].length).toBeLessThan(20);
+    expect(tokens.join('')).toBe(text);
+    expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
   });
 
   it("sends the lesson's prompt, stop sequences and parameters, with the token, to {endpoint}/v1/completions", async () => {
@@ -104,7 +132,8 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
       { eol: 'cr' },
       { comments: 1 },
       { flavour: 'vllm', ending: 'stop-sequence' },
-    ]) {
+      { burst: 1 },
+    ] as Record<string, string | number>[]) {
       const { url } = scenario(items);
       const result = await chat(ask('Which framing?'), { HF_ENDPOINT_URL: url });
       expect(result.text, JSON.stringify(items)).toBe(reference.text);

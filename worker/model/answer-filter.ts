@@ -14,7 +14,13 @@ export class AnswerFilter {
   private started = false;
   private stopped = false;
 
-  constructor(private readonly stopStrings: readonly string[]) {}
+  private readonly longestStop: number;
+  private readonly firstCharacters: Set<string>;
+
+  constructor(private readonly stopStrings: readonly string[]) {
+    this.longestStop = Math.max(0, ...stopStrings.map((stop) => stop.length));
+    this.firstCharacters = new Set(stopStrings.map((stop) => stop[0]));
+  }
 
   /** True once a stop string has been seen: the answer is complete. */
   get hitStop(): boolean {
@@ -58,16 +64,13 @@ export class AnswerFilter {
 
   /** Length of the longest tail of `text` that is a proper prefix of a stop string. */
   private undecidedTailLength(text: string): number {
-    let longest = 0;
-    for (const stop of this.stopStrings) {
-      for (let length = Math.min(stop.length - 1, text.length); length > longest; length--) {
-        if (text.endsWith(stop.slice(0, length))) {
-          longest = length;
-          break;
-        }
-      }
+    // Runs once per piece of every answer: only tails starting with a stop string's first character are candidates.
+    for (let start = Math.max(0, text.length - this.longestStop + 1); start < text.length; start++) {
+      if (!this.firstCharacters.has(text[start])) continue;
+      const tail = text.slice(start);
+      if (this.stopStrings.some((stop) => stop.length > tail.length && stop.startsWith(tail))) return tail.length;
     }
-    return longest;
+    return 0;
   }
 
   private withoutLeadingWhitespace(text: string): string {

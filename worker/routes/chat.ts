@@ -1,8 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { streamSSE } from 'hono/streaming';
-import { relayAnswer } from '../http/answer-stream.ts';
+import { answerStream } from '../http/answer-stream.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
 import { logEvent } from '../http/log.ts';
@@ -12,7 +11,7 @@ import { visitorGate } from '../http/visitor-gate.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
 import { fitToContext } from '../model/context-window.ts';
 import { resolveSystemMessage } from '../model/system-message.ts';
-import { streamAnswer, type AnswerEvent } from '../model/upstream.ts';
+import { streamAnswer } from '../model/upstream.ts';
 
 /** `POST /api/chat`: checks the visitor and the conversation, then streams the answer as SSE. */
 export const chat = new Hono<WorkerEnv>();
@@ -73,6 +72,7 @@ chat.post(
       // Request.signal fires when the visitor goes (flag enable_request_signal); Hono's onAbort may not.
       AbortSignal.any([c.req.raw.signal, upstream.signal]),
       {
+        batchMs: config.tokenBatchMs,
         firstTokenTimeoutMs: config.firstTokenTimeoutMs,
         answerTimeoutMs: config.answerTimeoutMs,
         retries: config.upstreamRetries,
@@ -98,10 +98,13 @@ chat.post(
     const timings = [`checks;dur=${upstreamRespondedMs === undefined ? Date.now() - received : 0};desc="worker checks"`];
     if (upstreamRespondedMs !== undefined) timings.push(`upstream;dur=${upstreamRespondedMs};desc="upstream response"`);
     c.header('Server-Timing', timings.join(', '));
+    c.header('Content-Type', 'text/event-stream');
+    c.header('Cache-Control', 'no-cache');
     c.header('X-Accel-Buffering', 'no');
 
-    return streamSSE(c, (stream) =>
-      relayAnswer(stream, resume(firstStep, answer), {
+    return c.body(
+      answerStream(answer, {
+        firstStep,
         heartbeatMs: config.heartbeatMs,
         upstream,
         doneExtras: fitted.droppedTurns > 0 ? { droppedTurns: fitted.droppedTurns } : undefined,
@@ -122,11 +125,3 @@ chat.post(
     );
   },
 );
-
-/** The events of a generator whose first step was already taken. */
-async function* resume(first: Promise<IteratorResult<AnswerEvent>>, rest: AsyncGenerator<AnswerEvent>): AsyncGenerator<AnswerEvent> {
-  const step = await first;
-  if (step.done) return;
-  yield step.value;
-  yield* rest;
-}
