@@ -28,6 +28,7 @@ import { describeMachine, measureFreeCores, type MachineInfo } from './lib/machi
 import { fmt, median } from './lib/stats.ts';
 import { measureRender, type RenderCase, type RenderResult } from './render.ts';
 import { buildWorkerBundle, measureSizes, type SizeResult } from './size.ts';
+import { measureRelayBaseline, type RelayBaselineResult } from './relay-baseline.ts';
 import { measureWorkerCpu, type CpuResult } from './worker-cpu.ts';
 import { DEV_INSPECTION_CASE, measureWorkerOverhead, OVERHEAD_CASES, type OverheadResult } from './worker-overhead.ts';
 
@@ -59,6 +60,7 @@ interface Results {
   rows: Row[];
   render?: RenderResult[];
   overhead?: OverheadResult[];
+  relayBaseline?: RelayBaselineResult;
   concurrency?: ConcurrencyResult;
   cpu?: CpuResult;
   size?: SizeResult;
@@ -141,6 +143,7 @@ async function main() {
     if (stack && selected('overhead')) {
       log('2. what the worker adds…');
       results.overhead = await measureWorkerOverhead(stack, devInspection ? [...OVERHEAD_CASES, DEV_INSPECTION_CASE] : OVERHEAD_CASES, log);
+      results.relayBaseline = await measureRelayBaseline(outDir, { log });
       addOverheadRows(results);
     }
     if (stack && selected('cpu')) {
@@ -296,6 +299,17 @@ function addOverheadRows(results: Results) {
         `worker alone ${fmtInt(worker.tokensPerSecond)} (${fmt(result.throughputRatio.worker * 100, 0)} %)`,
       goal: goals ? '≥ 90 %' : undefined,
       met: goals ? Math.min(result.throughputRatio.wrangler, result.throughputRatio.worker) >= 0.9 : undefined,
+    });
+  }
+  const baseline = results.relayBaseline;
+  if (baseline) {
+    const { direct, pipe, js } = baseline.arms;
+    results.rows.push({
+      bench: '2 Worker adds',
+      measure: `reference relays in the same runtime, ${fmtInt(baseline.tokens)} tokens as fast as possible: tokens/s`,
+      result:
+        `${fmtInt(direct.tokensPerSecond)} direct; body piped by the runtime ${fmtInt(pipe.tokensPerSecond)} (${fmt(baseline.throughputRatio.pipe * 100, 0)} %), ` +
+        `every chunk read in JavaScript ${fmtInt(js.tokensPerSecond)} (${fmt(baseline.throughputRatio.js * 100, 0)} %)`,
     });
   }
 }

@@ -66,7 +66,7 @@ export const DEV_INSPECTION_CASE: OverheadCase = {
 };
 
 /** Tokens per second after the first token: the streaming rate, not the wait for the model. */
-function rate(tokens: number, timing: StreamTiming): number {
+export function rate(tokens: number, timing: StreamTiming): number {
   return ((tokens - 1) * 1000) / (timing.totalMs - timing.ttftMs);
 }
 
