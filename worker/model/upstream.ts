@@ -9,7 +9,7 @@ import {
 import { AnswerFilter } from './answer-filter.ts';
 import type { GenerationRequest } from './conversation.ts';
 import { buildFalconPrompt, breakControlStrings, FALCON_STOP_SEQUENCES } from './falcon-prompt.ts';
-import { UpstreamError } from './upstream-error.ts';
+import { UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';
 import { isRecord, readChunkBatches, type StreamChunk } from './upstream-events.ts';
 
 export type PromptFormat = 'falcon' | 'chat';
@@ -80,9 +80,10 @@ export async function* streamAnswer(
     const upstreamRequest = new AbortController();
     const stopUpstream = () => upstreamRequest.abort(signal.reason);
     signal.addEventListener('abort', stopUpstream, { once: true });
-    const timeUp = (error: UpstreamError, ms: number) => setTimeout(() => upstreamRequest.abort(error), Math.max(0, ms));
-    const answerTimer = timeUp(new UpstreamError('answer_timeout'), answerDeadline - Date.now());
-    const firstTokenTimer = textSent ? undefined : timeUp(new UpstreamError('upstream_timeout'), policy.firstTokenTimeoutMs);
+    // The error is made when the time is up: an Error captures a stack, too dear to make for every answer.
+    const timeUp = (code: UpstreamErrorCode, ms: number) => setTimeout(() => upstreamRequest.abort(new UpstreamError(code)), Math.max(0, ms));
+    const answerTimer = timeUp('answer_timeout', answerDeadline - Date.now());
+    const firstTokenTimer = textSent ? undefined : timeUp('upstream_timeout', policy.firstTokenTimeoutMs);
     let lastResponse: Response | undefined;
     let finishReason: string | undefined;
     let promptTokens: number | undefined;
