@@ -64,6 +64,19 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
   });
 
+  it('sends what it held when TOKEN_BATCH_MS is up, while the model goes on', async () => {
+    const reference = await chat(ask('Which framing?'));
+    const { tag, url } = scenario({ delay: 5 });
+    const { events, text } = await chat(ask('Which framing?'), { HF_ENDPOINT_URL: url, TOKEN_BATCH_MS: '50' });
+    const [upstream] = await upstreamRecords(tag);
+    const tokenEvents = events.filter((event) => event.event === 'token').length;
+
+    // About a second of tokens, 5 ms apart: a batch every 50 ms or so, each going out on its timer.
+    expect(text).toBe(reference.text);
+    expect(tokenEvents).toBeGreaterThan(5);
+    expect(tokenEvents).toBeLessThan(upstream.tokensSent! / 3);
+  });
+
   it("sends the lesson's prompt, stop sequences and parameters, with the token, to {endpoint}/v1/completions", async () => {
     const { tag, directive } = scenario();
     await chat({

@@ -51,18 +51,34 @@ export async function* readChunkBatches(body: ReadableStream<Uint8Array>, batchM
 
   let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
   let sentAt = -Infinity;
+  // Settles when the batch being held must go out; one timer per batch, not one per read.
+  let holdEnds: Promise<undefined> | undefined;
+  let holdTimer: number | null = null;
+  let holdOver = false;
   try {
     while (!finished) {
-      const holdMs = sentAt + batchMs - Date.now();
-      if (batch.length > 0 && holdMs <= 0) {
+      // Once the timer has fired the batch goes, whatever the clock says: workerd's clock only moves between events.
+      if (batch.length > 0 && (holdOver || Date.now() >= sentAt + batchMs)) {
         yield batch;
         batch = [];
         sentAt = Date.now();
+        holdEnds = undefined;
+        holdOver = false;
         continue;
       }
       pendingRead ??= reader.read();
-      const read = batch.length > 0 ? await readWithin(pendingRead, holdMs) : await pendingRead;
-      if (!read) continue;
+      if (batch.length > 0) {
+        holdEnds ??= new Promise((resolve) => {
+          clearTimeout(holdTimer);
+          holdTimer = setTimeout(resolve, sentAt + batchMs - Date.now());
+        });
+        // A read result is never undefined: this is the timer.
+        if ((await Promise.race([pendingRead, holdEnds])) === undefined) {
+          holdOver = true;
+          continue;
+        }
+      }
+      const read = await pendingRead;
       pendingRead = undefined;
       parser.feed(read.done ? decoder.decode() : decoder.decode(read.value, STREAMING));
       if (read.done) break;
@@ -70,21 +86,9 @@ export async function* readChunkBatches(body: ReadableStream<Uint8Array>, batchM
     if (batch.length > 0) yield batch;
     if (failure) throw failure;
   } finally {
+    clearTimeout(holdTimer);
     // Also settles a read still waiting; the caller aborts the request itself.
     reader.cancel().catch(() => {});
-  }
-}
-
-/** The read's result, or undefined if it takes longer than `ms`. */
-async function readWithin<T>(read: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: number | undefined;
-  const timeUp = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    return await Promise.race([read, timeUp]);
-  } finally {
-    clearTimeout(timer!);
   }
 }
 
