@@ -22,6 +22,17 @@ export async function* readChatResponse(response: Response): AsyncGenerator<Chat
   yield* readChatEvents(response.body);
 }
 
+/**
+ * Bytes parsed in one go. A burst (an answer sent as fast as the network
+ * goes) can arrive as one chunk of hundreds of kilobytes; it is parsed a
+ * piece at a time, letting the page run between pieces, so no task grows
+ * with the burst. Small pieces also keep eventsource-parser's line
+ * splitting cheap: it searches the rest of its input for a CR on every
+ * line (3.0.6), which costs the square of the input's length when the
+ * lines end in LF alone, as the worker's do.
+ */
+const PIECE_BYTES = 4096;
+
 /** The SSE body as answer events; chunks may split events and characters anywhere. */
 export async function* readChatEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<ChatStreamEvent> {
   const parsed: EventSourceMessage[] = [];
@@ -31,21 +42,46 @@ export async function* readChatEvents(body: ReadableStream<Uint8Array>): AsyncGe
   const reader = body.getReader();
   try {
     for (;;) {
-      const { done, value } = await readChunk(reader);
-      // Stream mode keeps a multi-byte character split across chunks for the next call.
-      parser.feed(done ? decoder.decode() : decoder.decode(value, { stream: true }));
-      for (const message of parsed.splice(0)) {
-        const event = toChatEvent(message);
-        if (!event) continue;
-        yield event;
-        if (event.type === 'done') return;
+      const chunk = await readChunk(reader);
+      for (const [index, text] of decodePieces(decoder, chunk).entries()) {
+        if (index > 0) await nextTask();
+        parser.feed(text);
+        for (const message of parsed.splice(0)) {
+          const event = toChatEvent(message);
+          if (!event) continue;
+          yield event;
+          if (event.type === 'done') return;
+        }
       }
-      if (done) throw new ChatError('connection-lost');
+      if (chunk.done) throw new ChatError('connection-lost');
     }
   } finally {
     // Frees the connection when the reader stops early (Stop, a superseded run).
     reader.cancel().catch(() => {});
   }
+}
+
+/** A chunk as text, in pieces of PIECE_BYTES at most; stream mode keeps a multi-byte character split between pieces or chunks for the next call. */
+function decodePieces(decoder: TextDecoder, { done, value }: ReadableStreamReadResult<Uint8Array>): string[] {
+  if (done) return [decoder.decode()];
+  const pieces: string[] = [];
+  for (let at = 0; at < value.length; at += PIECE_BYTES) {
+    pieces.push(decoder.decode(value.subarray(at, at + PIECE_BYTES), { stream: true }));
+  }
+  return pieces;
+}
+
+/** Resolves in a task of its own, after whatever the browser has queued (a frame, input); unlike a timer, never throttled. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      // An open port with a listener is never collected.
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {

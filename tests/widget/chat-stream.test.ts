@@ -66,6 +66,27 @@ describe('readChatResponse', () => {
     expect(events[0]).to.deep.equal({ type: 'token', text: 'café 🦅' });
   });
 
+  it('reads a burst that arrives as one chunk a piece at a time, letting the page run in between', async () => {
+    // 20,000 tokens in one network read (an answer sent as fast as the network goes), with CRLF
+    // line endings and a 4-byte character in every token, so pieces cut through both.
+    const texts = Array.from({ length: 20_000 }, (_, index) => `🦅${index} `);
+    const wire = (texts.map(token).join('') + done()).replaceAll('\n', '\r\n');
+    let eventsWhenThePageRan: number | undefined;
+    const events: ChatStreamEvent[] = [];
+    const response = sseResponse([wire]);
+    // Queued before the burst is read: a page that can run gets here before its end.
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      eventsWhenThePageRan = events.length;
+      port1.close();
+    };
+    port2.postMessage(null);
+    for await (const event of readChatResponse(response)) events.push(event);
+
+    expect(events.map((event) => (event.type === 'token' ? event.text : event.type))).to.deep.equal([...texts, 'done']);
+    expect(eventsWhenThePageRan).to.be.greaterThan(0).and.lessThan(events.length);
+  });
+
   it('ignores heartbeat comments and events it does not know', async () => {
     const { events } = await readAll(
       sseResponse([': ping\n\n', token('a'), ': ping\n\n', 'event: usage\ndata: {}\n\n', token('b'), done()]),
