@@ -13,10 +13,17 @@ const isAtBottom = (element: HTMLElement) =>
  * (`jumpControl`) shows while they are away. A scroll up is noticed either by its scroll event or, if
  * content grew before that event arrived, by the element no longer being
  * where this controller last put it.
+ *
+ * Growth is seen by a ResizeObserver on the scroller and its last child (the
+ * message that streams), which reports after the browser's own layout: the
+ * geometry read here is already up to date, so no token forces a layout.
  */
 export class StickToBottomController implements ReactiveController {
   private follow = true;
   private lastAutoScrollTop = 0;
+  private readonly resizes = new ResizeObserver(() => this.keepAtBottom());
+  private watched: (Element | null | undefined)[] = [];
+
   constructor(
     host: ReactiveControllerHost,
     private readonly scroller: () => HTMLElement | null,
@@ -30,7 +37,7 @@ export class StickToBottomController implements ReactiveController {
   jumpToBottom(): void {
     this.follow = true;
     this.lastAutoScrollTop = 0;
-    this.hostUpdated();
+    this.keepAtBottom();
   }
 
   /** The scroller's `scroll` listener. */
@@ -44,7 +51,30 @@ export class StickToBottomController implements ReactiveController {
     this.setAway(!this.follow);
   };
 
+  hostConnected(): void {
+    this.watch();
+  }
+
   hostUpdated(): void {
+    this.watch();
+  }
+
+  hostDisconnected(): void {
+    this.resizes.disconnect();
+    this.watched = [];
+  }
+
+  /** Observes the scroller and its last child, once they are rendered and whenever the last child changes. */
+  private watch(): void {
+    const scroller = this.scroller();
+    const targets = [scroller, scroller?.lastElementChild];
+    if (targets.every((target, index) => target === this.watched[index])) return;
+    this.resizes.disconnect();
+    for (const target of targets) if (target) this.resizes.observe(target, { box: 'border-box' });
+    this.watched = targets;
+  }
+
+  private keepAtBottom(): void {
     const element = this.scroller();
     // Hidden (a closed floating panel): nothing to measure.
     if (!element?.clientHeight) return;
@@ -59,6 +89,6 @@ export class StickToBottomController implements ReactiveController {
 
   private setAway(away: boolean): void {
     const control = this.jumpControl();
-    if (control) control.hidden = !away;
+    if (control && control.hidden === away) control.hidden = !away;
   }
 }
