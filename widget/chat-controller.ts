@@ -4,6 +4,7 @@ import { ChatError, type ChatErrorCode } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
+import { TextPacer } from './text-pacer.ts';
 
 /** One entry of the transcript. A host page may set plain `{ role, content }` objects. */
 export interface ChatMessage extends ChatTurn {
@@ -157,28 +158,21 @@ export class ChatController implements ReactiveController {
     this.host.requestUpdate();
 
     let finishReason = 'stop';
-    // Tokens arrive in bursts (several per network read, thousands after a stall): they are
-    // collected and shown once per frame, so a burst costs one render and one layout, not one per token.
-    let pending = '';
-    let frame = 0;
-    const flush = () => {
-      cancelAnimationFrame(frame);
-      frame = 0;
-      if (!pending || run !== this.activeRun) return;
-      const text = pending;
-      pending = '';
+    // Tokens arrive in bursts (several per network read, thousands after a stall): they are shown
+    // once per frame, at most a frame's budget of characters, so no frame's work grows with a burst.
+    const pacer = new TextPacer((text) => {
       this.updateAnswer({ content: this.answerText + text });
       this.options.onAnswerText(id, text);
-    };
+    });
+    // Stopped, cleared or replaced: what has not been shown yet is dropped with the run.
+    run.signal.addEventListener('abort', () => pacer.cancel());
     const ask = async (sessionRetried: boolean): Promise<void> => {
       const headers = session ? { 'X-Falcon-Session': await session.token(endpoint, run.signal) } : undefined;
       try {
         for await (const event of streamChat(endpoint, request, run.signal, headers)) {
           if (run !== this.activeRun) return;
-          if (event.type === 'token') {
-            pending += event.text;
-            frame ||= requestAnimationFrame(flush);
-          } else finishReason = event.finishReason;
+          if (event.type === 'token') pacer.push(event.text);
+          else finishReason = event.finishReason;
         }
       } catch (error) {
         // A session the worker no longer takes (expired, or signed before a redeploy): pass the check again, once.
@@ -191,9 +185,10 @@ export class ChatController implements ReactiveController {
     };
     try {
       await ask(false);
-      flush();
+      await pacer.drained();
     } catch (error) {
-      flush();
+      // What arrived before the failure is shown first.
+      await pacer.drained();
       if (run !== this.activeRun) return;
       const failure = error instanceof ChatError ? error : new ChatError('server');
       const message = this.options.describeError(failure);
@@ -227,10 +222,8 @@ export class ChatController implements ReactiveController {
     const conversation = [...this.conversation.slice(0, -1), { ...answer, ...change }];
     // Tokens are not saved one by one (that would cost the whole answer per token); the rest is.
     if (change.status) this.commit(conversation);
-    else {
-      this.conversation = conversation;
-      this.host.requestUpdate();
-    }
+    // Nor rendered: the markdown view shows them (onAnswerText), and nothing else changes until the status does.
+    else this.conversation = conversation;
   }
 
   private commit(conversation: readonly ChatMessage[]): void {

@@ -2,6 +2,8 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
+import { MarkdownView } from '../../widget/markdown/markdown-view.ts';
+import { FRAME_BUDGET } from '../../widget/text-pacer.ts';
 import {
   answerHasStarted,
   input,
@@ -45,6 +47,40 @@ describe('<falcon-chat> streaming an answer', () => {
     const partial = rendered.filter((text) => text !== detail.text);
     expect(partial.length).to.be.greaterThan(1);
     for (const text of partial) expect(detail.text.startsWith(text)).to.equal(true);
+  });
+
+  it('shows an answer that arrives in one burst over several frames, and ends with all of it rendered as if it came at once', async () => {
+    el.style.setProperty('--falcon-chat-height', '16rem');
+    el.maxNewTokens = 1000;
+    // What the visitor has been shown, frame by frame.
+    const lengths: number[] = [];
+    let watching = true;
+    const watch = () => {
+      lengths.push(el.messages.at(-1)?.role === 'assistant' ? el.messages.at(-1)!.content.length : 0);
+      if (watching) requestAnimationFrame(watch);
+    };
+    requestAnimationFrame(watch);
+    const response = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('A long answer, as fast as you can', { tokens: 1000 }));
+    const { detail } = await response;
+    watching = false;
+    // The last frame's piece came with the response, in that frame's callbacks.
+    lengths.push(detail.text.length);
+    await el.updateComplete;
+
+    const steps = lengths.slice(1).map((length, index) => length - lengths[index]);
+    expect(Math.max(...steps)).to.be.at.most(FRAME_BUDGET + 1);
+    expect(steps.filter((step) => step > 0).length).to.be.at.least(Math.ceil(detail.text.length / (FRAME_BUDGET + 1)));
+    // Parsed in pieces, over frames: nothing lost, reordered or parsed differently from the whole text at once.
+    const whole = new MarkdownView({ allowImages: false, copyCodeLabel: 'Copy code' });
+    whole.sync(detail.text, false);
+    const shown = parts(el, 'assistant-message').at(-1)!.querySelector('[part~="message-content"]')!;
+    expect(shown.innerHTML).to.equal(whole.root.innerHTML);
+    expect(shown.querySelectorAll('table').length).to.be.greaterThan(9);
+    // Followed to the end: the next frame shows the bottom (the action buttons came with the last render).
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    const log = transcript(el);
+    expect(log.scrollHeight - log.scrollTop - log.clientHeight).to.be.at.most(24);
   });
 
   it('shows who said what, also to screen readers', async () => {
