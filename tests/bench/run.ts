@@ -226,7 +226,7 @@ function addRenderRows(results: Results) {
       measure: `${fmtInt(result.tokens)} tokens, ${paceName(result.delay)}, ${cpuName(result.cpuSlowdown)}`,
       result:
         `${fmt(result.mainThreadMsPerToken, 3)} ms/token; ` +
-        `longest task ${fmt(result.longestTaskMs, 0)} ms, ${result.tasksOver50ms} over 50 ms; ${fmtInt(result.forcedLayouts)} forced layouts; ` +
+        `longest task ${fmt(result.longestTaskMs, 0)} ms, ${result.tasksOver50ms} over 50 ms (${result.tasksOver50msCpu} by thread time); ${fmtInt(result.forcedLayouts)} forced layouts; ` +
         `heap ${fmt(result.heapAfterMiB, 1)} MiB, ${fmtInt(result.domNodesAfter)} DOM nodes` +
         (rendered.tables + rendered.codeBlocks + rendered.listItems === 0 ? '; NO MARKDOWN RENDERED' : '') +
         (result.ok ? '' : `; FAILED: ${result.error}`),
@@ -253,11 +253,13 @@ function addRenderRows(results: Results) {
     const group = render.filter((r) => r.cpuSlowdown === cpuSlowdown);
     if (group.length === 0) continue;
     const over = group.reduce((total, r) => total + r.tasksOver50ms, 0);
+    // A task can last longer than its thread ran when the machine descheduled it; the goal counts wall time.
+    const overByThread = group.reduce((total, r) => total + r.tasksOver50msCpu, 0);
     const longest = Math.max(...group.map((r) => r.longestTaskMs));
     results.rows.push({
       bench: '1 Render',
       measure: `tasks over 50 ms, all answers (${cpuName(cpuSlowdown)})`,
-      result: `${over} (longest ${fmt(longest, 0)} ms)`,
+      result: `${over} (longest ${fmt(longest, 0)} ms); ${overByThread} by thread time`,
       goal: '0',
       met: over === 0,
     });
