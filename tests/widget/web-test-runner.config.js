@@ -1,6 +1,8 @@
 // Runs with `NODE_OPTIONS='--import tsx'` so that the .ts modules below load in Node.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
@@ -117,8 +119,10 @@ function falconCommands() {
       }
       if (command === 'falcon-screenshot') {
         const page = session.browser.getPage(session.id);
-        mkdirSync(`${repoRoot}docs/screenshots`, { recursive: true });
-        await page.screenshot({ path: `${repoRoot}docs/screenshots/${payload.name}.png`, clip: payload.clip });
+        // Every run takes them; only `npm run screenshots` replaces the README's, so a test run leaves no binary diff.
+        const folder = process.env.UPDATE_SCREENSHOTS === '1' ? `${repoRoot}docs/screenshots` : join(tmpdir(), 'falcon-chat-screenshots');
+        mkdirSync(folder, { recursive: true });
+        await page.screenshot({ path: `${folder}/${payload.name}.png`, clip: payload.clip });
         return true;
       }
       if (command === 'falcon-element-api') {
