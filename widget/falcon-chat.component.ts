@@ -11,6 +11,7 @@ import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
 import { styles } from './falcon-chat.styles.ts';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/dom-renderer.ts';
 import { MarkdownView } from './markdown/markdown-view.ts';
+import { warmUpMarkdown } from './markdown/warm-up.ts';
 import { renderMessage, type MessageActions } from './message-view.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
@@ -243,6 +244,10 @@ export class FalconChat extends LitElement {
       () => this.panel,
     );
     this.addEventListener('falcon-chat-error', () => this.restoreUnansweredQuestion());
+    // Focus inside (the input, or the floating panel opening) is the visitor's first sign of asking something.
+    this.addEventListener('focusin', () =>
+      warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView()),
+    );
   }
 
   /** Asks `text` as if the visitor had typed it (opening the floating panel). Returns false when it is blank or a listener vetoed it. */

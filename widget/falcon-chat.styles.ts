@@ -440,6 +440,14 @@ export const styles = [
       accent-color: var(--falcon-chat-accent-color);
     }
 
+    /* Answers' markdown rendered ahead of the first answer (markdown/warm-up.ts): laid out, never painted. */
+    .warm-up {
+      position: absolute;
+      inset: 0;
+      visibility: hidden;
+      contain: strict;
+    }
+
     .visually-hidden {
       position: absolute;
       width: 1px;
