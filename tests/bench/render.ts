@@ -218,10 +218,12 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
     await page.goto(`${stack.nextOrigin()}:${new URL(stack.worker.url).port}/__bench/render.html`);
     await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
     // A short answer first, then Clear: code is compiled and warm, so the measured answer shows per-token cost, not start-up.
+    // The input has focus first, as a visitor's typing gives it (the element prepares its markdown then).
     const warmUp = `Warm up. ${offlineDirective({ tokens: 30, delay: 0 })}`;
     await page.evaluate(async (text) => {
       const element = document.querySelector('falcon-chat') as HTMLElement & { updateComplete: Promise<unknown>; send(text: string): boolean; clear(): void };
       await element.updateComplete;
+      element.shadowRoot!.querySelector<HTMLElement>('[part~="input"]')!.focus();
       await new Promise<void>((resolve, reject) => {
         element.addEventListener('falcon-chat-response', () => resolve(), { once: true });
         element.addEventListener('falcon-chat-error', (event) => reject(new Error(`warm-up failed: ${JSON.stringify((event as CustomEvent).detail)}`)), { once: true });
