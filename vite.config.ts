@@ -24,6 +24,8 @@ function minifyLitCss(): Plugin {
             .replace(/\s+/g, ' ')
             .replace(/\s*([{};])\s*/g, '$1')
             .replace(/,\s+/g, ',')
+            // After a colon only declarations have spaces (selectors' pseudo-classes never do, and no string here has one).
+            .replace(/:\s+/g, ':')
             .replace(/;}/g, '}')
             .trim()}\``,
       );
