@@ -10,7 +10,7 @@ import { AnswerFilter } from './answer-filter.ts';
 import type { GenerationRequest } from './conversation.ts';
 import { buildFalconPrompt, breakControlStrings, FALCON_STOP_SEQUENCES } from './falcon-prompt.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';
-import { isRecord, readChunkBatches, type StreamChunk } from './upstream-events.ts';
+import { isRecord, readChunkBatches } from './upstream-events.ts';
 
 export type PromptFormat = 'falcon' | 'chat';
 
@@ -205,7 +205,7 @@ function libraryStream(
   request: GenerationRequest,
   upstream: UpstreamConfig,
   options: { retry_on_error: boolean; signal: AbortSignal; fetch: typeof fetch },
-): AsyncGenerator<StreamChunk> {
+): AsyncGenerator<unknown> {
   const target = upstream.endpointUrl
     ? { endpointUrl: upstream.endpointUrl }
     : upstream.promptFormat === 'falcon'
@@ -215,7 +215,7 @@ function libraryStream(
   const common = { accessToken: upstream.token || undefined, model: upstream.model, ...target };
 
   if (upstream.promptFormat === 'falcon') {
-    // 4.13.30 posts to {url}/v1/completions and yields OpenAI completion chunks, whatever its types say.
+    // 4.13.30 posts to {url}/v1/completions (which streams OpenAI completion chunks, whatever its types say).
     return textGenerationStream(
       {
         ...common,
@@ -228,7 +228,7 @@ function libraryStream(
         },
       },
       options,
-    ) as AsyncGenerator<StreamChunk>;
+    );
   }
   return chatCompletionStream(
     {
@@ -242,7 +242,7 @@ function libraryStream(
       stream_options: { include_usage: true },
     },
     options,
-  ) as AsyncGenerator<StreamChunk>;
+  );
 }
 
 function normaliseFinishReason(reason: string): FinishReason {
