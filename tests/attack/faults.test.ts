@@ -8,20 +8,17 @@
  * turning, and no unhandled rejection. A framing quirk must change nothing: the whole
  * answer, exactly.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeAnswer } from '../../demo/offline-model/scenario.ts';
 import { tokenize } from '../../demo/offline-model/tokenizer.ts';
 import type { RequestRecord } from '../../demo/offline-model/server.ts';
-import { startStack, type Stack } from '../support/stack.ts';
 import {
   embeddingPage,
   harnessEvents,
-  launchBrowser,
   spreadRateLimit,
-  startHostServer,
-  watchedContext,
-  type HostServer,
+  startAttackScene,
+  type AttackScene,
   type PageWatch,
 } from './support/attack-kit.ts';
 
@@ -83,9 +80,7 @@ const QUIRKS: { name: string; items: string }[] = [
   { name: 'the model running on into the next turn', items: 'ending=stop-sequence' },
 ];
 
-let stack: Stack;
-let host: HostServer;
-let browser: Browser;
+let scene: AttackScene;
 let context: BrowserContext;
 let watch: PageWatch;
 let page: Page;
@@ -94,10 +89,8 @@ let caseNumber = 0;
 const measured: string[] = [];
 
 beforeAll(async () => {
-  host = await startHostServer();
-  stack = await startStack({
+  scene = await startAttackScene({
     vars: {
-      ALLOWED_ORIGINS: host.origin,
       FIRST_TOKEN_TIMEOUT_MS: String(FIRST_TOKEN_TIMEOUT_MS),
       ANSWER_TIMEOUT_MS: String(ANSWER_TIMEOUT_MS),
       UPSTREAM_RETRIES: String(UPSTREAM_RETRIES),
@@ -106,20 +99,17 @@ beforeAll(async () => {
     },
     modelDefaults: { delay: '15', 'first-delay': '50' },
   });
-  host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: '<falcon-chat heading="Faults"></falcon-chat>' }) });
-  browser = await launchBrowser();
-  ({ context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl }));
-  await spreadRateLimit(context, stack.workerUrl);
+  scene.host.set('/', { html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Faults"></falcon-chat>' }) });
+  ({ context, watch } = await scene.watchedContext());
+  await spreadRateLimit(context, scene.stack.workerUrl);
   page = await context.newPage();
-  await page.goto(`${host.origin}/`);
+  await page.goto(`${scene.host.origin}/`);
   await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
 });
 
 afterAll(async () => {
   if (measured.length) console.log(`faults: outcome shown after the fault (ms): ${measured.join(', ')}`);
-  await browser?.close();
-  await stack?.stop();
-  await host?.close();
+  await scene?.stop();
 });
 
 const chat = () => page.locator('falcon-chat');
@@ -179,7 +169,7 @@ function questionFor(items: string): { tag: string; question: string } {
 }
 
 async function records(tag: string): Promise<RequestRecord[]> {
-  const response = await fetch(`${stack.modelUrl}/_offline/log?tag=${tag}`);
+  const response = await fetch(`${scene.stack.modelUrl}/_offline/log?tag=${tag}`);
   return (await response.json()) as RequestRecord[];
 }
 

@@ -16,10 +16,9 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.ts';
-import { embeddingPage, harnessEvents, launchBrowser, startHostServer, watchedContext, type HostServer } from './support/attack-kit.ts';
+import { embeddingPage, harnessEvents, startAttackScene, type AttackScene } from './support/attack-kit.ts';
 import { HOSTILE_CSS } from './support/hostile-css.ts';
 
 const SCREENSHOTS = path.join(tmpdir(), 'falcon-chat-attack');
@@ -38,20 +37,14 @@ const MESSAGE_SELECTORS = {
   answerParagraph: '[part~="assistant-message"] [part~="message-content"] p',
 };
 
-let stack: Stack;
-let host: HostServer;
-let browser: Browser;
+let scene: AttackScene;
 
 beforeAll(async () => {
-  host = await startHostServer();
-  stack = await startStack({ vars: { ALLOWED_ORIGINS: host.origin }, modelDefaults: { delay: '0', 'first-delay': '0' } });
-  browser = await launchBrowser();
+  scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await host?.close();
+  await scene?.stop();
 });
 
 interface WidgetReading {
@@ -132,16 +125,16 @@ async function chatOnce(page: Page) {
 }
 
 async function openWidgetPage(name: string, head: string): Promise<{ page: Page; reading: WidgetReading; close(): Promise<void> }> {
-  host.set(`/${name}`, {
+  scene.host.set(`/${name}`, {
     html: embeddingPage({
-      workerUrl: stack.workerUrl,
+      workerUrl: scene.stack.workerUrl,
       head,
       body: '<h1>Shop</h1><p>Our products.</p><falcon-chat heading="Help"></falcon-chat><p>Footer</p>',
     }),
   });
-  const { context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+  const { context, watch } = await scene.watchedContext();
   const page = await context.newPage();
-  await page.goto(`${host.origin}/${name}`);
+  await page.goto(`${scene.host.origin}/${name}`);
   await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
   await chatOnce(page);
   const reading = await readWidget(page);
@@ -199,17 +192,17 @@ describe('the floating launcher', () => {
     ['hostile', `<style>${HOSTILE_CSS}</style>`],
   ] as const) {
     it(`stays in the corner of the viewport and opens its panel inside it (${name} page)`, async () => {
-      host.set(`/floating-${name}`, {
+      scene.host.set(`/floating-${name}`, {
         html: embeddingPage({
-          workerUrl: stack.workerUrl,
+          workerUrl: scene.stack.workerUrl,
           head,
           body: `<h1>Shop</h1>${'<p>Lots of content.</p>'.repeat(40)}<falcon-chat mode="floating" heading="Help"></falcon-chat>`,
         }),
       });
-      const { context } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+      const { context } = await scene.watchedContext();
       try {
         const page = await context.newPage();
-        await page.goto(`${host.origin}/floating-${name}`);
+        await page.goto(`${scene.host.origin}/floating-${name}`);
         await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
         const viewport = page.viewportSize()!;
         const launcherPart = page.locator('falcon-chat').locator('[part~="launcher"]');
@@ -245,15 +238,15 @@ describe("the widget's styles on a plain page", () => {
       <div class="code-block"><div class="code-header"><span class="code-language">js</span><button class="copy-code">Copy</button></div></div>
       <ul class="suggestions"><li><button>s</button></li></ul><button class="launcher">L</button><div class="jump">j</div></div>`;
     const html = embeddingPage({
-      workerUrl: stack.workerUrl,
+      workerUrl: scene.stack.workerUrl,
       script: 'none',
       body: `<main>${lookalikes}<h1>Title</h1><p>Text <a href="#x">link</a></p><input value="i"><select><option>o</option></select></main><falcon-chat></falcon-chat>`,
     });
-    host.set('/lookalikes', { html });
-    const { context } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+    scene.host.set('/lookalikes', { html });
+    const { context } = await scene.watchedContext();
     try {
       const page = await context.newPage();
-      await page.goto(`${host.origin}/lookalikes`);
+      await page.goto(`${scene.host.origin}/lookalikes`);
       const snapshot = () =>
         page.evaluate(() => {
           const elements = [document.documentElement, document.body, ...Array.from(document.querySelectorAll('main, main *'))];
@@ -274,7 +267,7 @@ describe("the widget's styles on a plain page", () => {
           };
         });
       const before = await snapshot();
-      await page.addScriptTag({ url: `${stack.workerUrl}/falcon-chat.js`, type: 'module' });
+      await page.addScriptTag({ url: `${scene.stack.workerUrl}/falcon-chat.js`, type: 'module' });
       await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined && document.querySelector('falcon-chat')!.shadowRoot !== null);
       await page.evaluate(() => (document.querySelector('falcon-chat') as any).updateComplete);
       const after = await snapshot();

@@ -6,31 +6,24 @@
  * worker. Each answer is long and slow (300 tokens, 20 ms apart), so only a cancellation
  * can end it early.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../demo/offline-model/server.ts';
-import { startStack, type Stack } from '../support/stack.ts';
-import { embeddingPage, harnessEvents, launchBrowser, startHostServer, watchedContext, type HostServer, type PageWatch } from './support/attack-kit.ts';
+import { embeddingPage, harnessEvents, startAttackScene, type AttackScene, type PageWatch } from './support/attack-kit.ts';
 
 const STOPPED_WITHIN_MS = 1000;
 const LONG_ANSWER = 'tokens=300,delay=20,first-delay=50';
 
-let stack: Stack;
-let host: HostServer;
-let browser: Browser;
+let scene: AttackScene;
 
 beforeAll(async () => {
-  host = await startHostServer();
-  stack = await startStack({ vars: { ALLOWED_ORIGINS: host.origin } });
-  host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: '<falcon-chat heading="Stop"></falcon-chat>' }) });
-  host.set('/elsewhere', { html: '<!doctype html><title>Another page of the site</title><p>Elsewhere</p>' });
-  browser = await launchBrowser();
+  scene = await startAttackScene();
+  scene.host.set('/', { html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Stop"></falcon-chat>' }) });
+  scene.host.set('/elsewhere', { html: '<!doctype html><title>Another page of the site</title><p>Elsewhere</p>' });
 });
 afterAll(async () => {
   if (measured.length) console.log(`stop: the model's connection closed after the action (ms): ${measured.join(', ')}`);
-  await browser?.close();
-  await stack?.stop();
-  await host?.close();
+  await scene?.stop();
 });
 
 interface Opened {
@@ -46,9 +39,9 @@ const measured: string[] = [];
 
 /** A page on the host site, with a long answer streaming into the widget. */
 async function streamingAnswer(): Promise<Opened> {
-  const { context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+  const { context, watch } = await scene.watchedContext();
   const page = await context.newPage();
-  await page.goto(`${host.origin}/`);
+  await page.goto(`${scene.host.origin}/`);
   await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
   const tag = `stop-${++caseNumber}-${Date.now()}`;
   await page.locator('falcon-chat [part~="input"]').fill(`Tell me everything @offline(${LONG_ANSWER},tag=${tag})`);
@@ -62,7 +55,7 @@ async function streamingAnswer(): Promise<Opened> {
 
 /** The model's record once its connection closed because the other side left (never "completed"). */
 async function upstreamClosed(tag: string): Promise<RequestRecord> {
-  const response = await fetch(`${stack.modelUrl}/_offline/wait?tag=${tag}&outcome=client-closed&timeout=5000`);
+  const response = await fetch(`${scene.stack.modelUrl}/_offline/wait?tag=${tag}&outcome=client-closed&timeout=5000`);
   expect(response.status, `the model's answer for ${tag} did not end as client-closed within 5 s`).toBe(200);
   return (await response.json()) as RequestRecord;
 }
@@ -128,7 +121,7 @@ describe('stop means stop', () => {
     const { context, page, tag } = await streamingAnswer();
     try {
       const actionAt = Date.now();
-      await page.goto(`${host.origin}/elsewhere`);
+      await page.goto(`${scene.host.origin}/elsewhere`);
       await expectStoppedWithin(tag, actionAt, 'same-site link');
     } finally {
       await context.close();

@@ -10,28 +10,21 @@
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../support/stack.ts';
-import { embeddingPage, harnessEvents, launchBrowser, scanPage, startHostServer, watchedContext, type HostServer } from './support/attack-kit.ts';
+import { embeddingPage, harnessEvents, scanPage, startAttackScene, type AttackScene } from './support/attack-kit.ts';
 
 /** Screenshots to look at: one per policy. */
 const SCREENSHOTS = path.join(tmpdir(), 'falcon-chat-attack');
 
-let stack: Stack;
-let host: HostServer;
-let browser: Browser;
+let scene: AttackScene;
 
 beforeAll(async () => {
-  host = await startHostServer();
-  stack = await startStack({ vars: { ALLOWED_ORIGINS: host.origin }, modelDefaults: { delay: '0', 'first-delay': '0' } });
-  browser = await launchBrowser();
+  scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
   mkdirSync(SCREENSHOTS, { recursive: true });
 });
 afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-  await host?.close();
+  await scene?.stop();
 });
 
 const strictPolicy = (worker: string) =>
@@ -74,14 +67,14 @@ function widgetLooks(page: Page) {
 describe('a host page with a strict Content-Security-Policy, on another origin', () => {
   for (const policy of POLICIES) {
     it(`${policy.name}: loads from the worker, renders styled, chats, and records no violation`, async () => {
-      const csp = strictPolicy(stack.workerUrl) + policy.extra;
-      const html = embeddingPage({ workerUrl: stack.workerUrl, body: '<h1>Shop</h1><falcon-chat heading="Help"></falcon-chat>', script: policy.script });
-      host.set(`/${policy.name}`, { html, headers: { 'content-security-policy': csp } });
+      const csp = strictPolicy(scene.stack.workerUrl) + policy.extra;
+      const html = embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<h1>Shop</h1><falcon-chat heading="Help"></falcon-chat>', script: policy.script });
+      scene.host.set(`/${policy.name}`, { html, headers: { 'content-security-policy': csp } });
 
-      const { context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+      const { context, watch } = await scene.watchedContext();
       try {
         const page = await context.newPage();
-        const response = await page.goto(`${host.origin}/${policy.name}`);
+        const response = await page.goto(`${scene.host.origin}/${policy.name}`);
         expect(response?.headers()['content-security-policy']).toBe(csp);
         await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined, null, { timeout: 10_000 });
 

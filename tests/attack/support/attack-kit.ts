@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromeArgs, findChrome } from '../../support/find-chrome.ts';
+import { startStack, type Stack } from '../../support/stack.ts';
 
 export const HARNESS_PATH = fileURLToPath(new URL('./harness.js', import.meta.url));
 
@@ -81,6 +82,42 @@ export function embeddingPage({
   </body>
 </html>
 `;
+}
+
+/** What every attack suite runs on: a host site on its own origin, the offline model, the worker allowing only that site, and Chromium. */
+export interface AttackScene {
+  host: HostServer;
+  stack: Stack;
+  browser: Browser;
+  /** A watched context whose pages may reach only the host site and the worker. */
+  watchedContext(): Promise<{ context: BrowserContext; watch: PageWatch }>;
+  stop(): Promise<void>;
+}
+
+/** Starts an attack scene; `vars` are added to the worker's (ALLOWED_ORIGINS is the host site). */
+export async function startAttackScene({ vars, modelDefaults }: Parameters<typeof startStack>[0] = {}): Promise<AttackScene> {
+  const host = await startHostServer();
+  let stack: Stack | undefined;
+  try {
+    stack = await startStack({ vars: { ALLOWED_ORIGINS: host.origin, ...vars }, modelDefaults });
+    const browser = await launchBrowser();
+    const worker = stack;
+    return {
+      host,
+      stack: worker,
+      browser,
+      watchedContext: () => watchedContext(browser, { site: host.origin, endpoint: worker.workerUrl }),
+      async stop() {
+        await browser.close();
+        await worker.stop();
+        await host.close();
+      },
+    };
+  } catch (error) {
+    await stack?.stop();
+    await host.close();
+    throw error;
+  }
 }
 
 export async function launchBrowser(): Promise<Browser> {

@@ -4,15 +4,13 @@
  * tests/attack/hostile-answers.test.ts and the exhaustive `npm run attack:every-split`.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startStack, type Stack } from '../../support/stack.ts';
+import type { Stack } from '../../support/stack.ts';
 import {
   embeddingPage,
   harnessEvents,
-  launchBrowser,
   scanPage,
   spreadRateLimit,
-  startHostServer,
-  watchedContext,
+  startAttackScene,
   type HostServer,
   type PageWatch,
 } from './attack-kit.ts';
@@ -64,15 +62,11 @@ export function jobFor(payload: Payload, items: Record<string, string | number> 
 }
 
 export async function startHostileBench(): Promise<HostileBench> {
-  const host = await startHostServer();
-  const stack = await startStack({
-    vars: { ALLOWED_ORIGINS: host.origin },
-    modelDefaults: { delay: '0', 'first-delay': '0' },
-  });
+  const scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
+  const { host, stack, browser } = scene;
   const chats = Array.from({ length: CONCURRENCY }, () => '<falcon-chat heading="Hostile answers"></falcon-chat>').join('\n');
   host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: chats }) });
-  const browser = await launchBrowser();
-  const { context, watch } = await watchedContext(browser, { site: host.origin, endpoint: stack.workerUrl });
+  const { context, watch } = await scene.watchedContext();
   await spreadRateLimit(context, stack.workerUrl);
   const page = await context.newPage();
   await page.goto(`${host.origin}/`);
@@ -120,10 +114,6 @@ export async function startHostileBench(): Promise<HostileBench> {
         ...(await scanPage(page)),
       ];
     },
-    async stop() {
-      await browser.close();
-      await stack.stop();
-      await host.close();
-    },
+    stop: () => scene.stop(),
   };
 }
