@@ -8,6 +8,7 @@
  * Bounded at 60 minutes. The last line is `N passed, N failed`: one per answer, plus the
  * page-wide check (no script ran, no request left, the page is clean).
  */
+import { runScript } from '../support/run-script.ts';
 import { jobFor, startHostileBench, type HostileJob } from './support/hostile-run.ts';
 import { blnsPayloads, everyCut, markdownPayloads, type Payload } from './support/payloads.ts';
 
@@ -61,11 +62,4 @@ async function main(): Promise<number> {
   return failed === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runScript(main);

@@ -17,6 +17,7 @@
 import { readFileSync } from 'node:fs';
 import { encodeAnswer } from '../../demo/offline-model/scenario.ts';
 import { commandLine, processName, processTree } from '../support/processes.ts';
+import { runScript } from '../support/run-script.ts';
 import { startStack, type Stack } from '../support/stack.ts';
 
 const CHATS = Number(process.env.SOAK_CHATS ?? 2_000);
@@ -270,11 +271,4 @@ async function main(): Promise<number> {
   return failedCount === 0 ? 0 : 1;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error) => {
-    console.error(error);
-    console.log('0 passed, 1 failed');
-    process.exit(1);
-  },
-);
+runScript(main);
