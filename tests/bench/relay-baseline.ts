@@ -13,9 +13,8 @@ import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { offlineDirective, startBenchStack } from './lib/bench-stack.ts';
-import { timedStream, type StreamTiming } from './lib/sse-client.ts';
-import { median } from './lib/stats.ts';
-import { rate, type ArmSummary } from './worker-overhead.ts';
+import { timedStream } from './lib/sse-client.ts';
+import { interleavedRounds, summariseArms, type ArmSummary } from './worker-overhead.ts';
 
 type RelayArm = 'direct' | 'pipe' | 'js';
 
@@ -43,24 +42,13 @@ export async function measureRelayBaseline(outDir: string, { tokens = 1_000, rep
     const body = JSON.stringify({ prompt: `User: How fast is the runtime? ${offlineDirective({ tokens, delay: 0 })}\nAssistant:`, stream: true, max_tokens: tokens + 100 });
     const urls: Record<RelayArm, string> = { direct: `${stack.model.url}/v1/completions`, pipe: `${runtimeUrl}/pipe`, js: `${runtimeUrl}/js` };
     const order: RelayArm[] = ['direct', 'pipe', 'js'];
-    const rounds: Record<RelayArm, StreamTiming>[] = [];
-    const errors: string[] = [];
-    for (let rep = -1; rep < reps; rep++) {
-      const round = {} as Record<RelayArm, StreamTiming>;
-      for (let step = 0; step < order.length; step++) {
-        const arm = order[(rep + 1 + step) % order.length];
-        round[arm] = await timedStream({ url: urls[arm], body, kind: 'upstream', agent });
-        if (round[arm].error) errors.push(`${arm}: ${round[arm].error}`);
-      }
-      // The first round warms each path up and is not counted.
-      if (rep >= 0 && order.every((arm) => !round[arm].error)) rounds.push(round);
-    }
-    const summarise = (arm: RelayArm): ArmSummary => ({
-      ttftMs: median(rounds.map((round) => round[arm].ttftMs)),
-      tokensPerSecond: median(rounds.map((round) => rate(tokens, round[arm]))),
-      totalMs: median(rounds.map((round) => round[arm].totalMs)),
-    });
-    const arms = { direct: summarise('direct'), pipe: summarise('pipe'), js: summarise('js') };
+    const run = (arm: RelayArm) => timedStream({ url: urls[arm], body, kind: 'upstream', agent });
+    // A first round warms each path up and is not counted.
+    const warmUp = await interleavedRounds(order, 1, run);
+    const measured = await interleavedRounds(order, reps, run);
+    const { rounds } = measured;
+    const errors = [...warmUp.errors, ...measured.errors];
+    const arms = summariseArms(order, rounds, tokens);
     const result: RelayBaselineResult = {
       tokens,
       reps,

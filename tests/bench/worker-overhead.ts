@@ -66,8 +66,46 @@ export const DEV_INSPECTION_CASE: OverheadCase = {
 };
 
 /** Tokens per second after the first token: the streaming rate, not the wait for the model. */
-export function rate(tokens: number, timing: StreamTiming): number {
+function rate(tokens: number, timing: StreamTiming): number {
   return ((tokens - 1) * 1000) / (timing.totalMs - timing.ttftMs);
+}
+
+const ARMS: readonly Arm[] = ['direct', 'worker', 'wrangler'];
+
+/**
+ * `reps` rounds of one timed stream per arm, each arm going first, second, … in
+ * turn. A round with an error is left out of `rounds`; its errors are listed.
+ */
+export async function interleavedRounds<A extends string>(
+  arms: readonly A[],
+  reps: number,
+  run: (arm: A) => Promise<StreamTiming>,
+): Promise<{ rounds: Record<A, StreamTiming>[]; errors: string[] }> {
+  const rounds: Record<A, StreamTiming>[] = [];
+  const errors: string[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    const round = {} as Record<A, StreamTiming>;
+    for (let step = 0; step < arms.length; step++) {
+      const arm = arms[(rep + step) % arms.length];
+      round[arm] = await run(arm);
+      if (round[arm].error) errors.push(`${arm}: ${round[arm].error}`);
+    }
+    if (arms.every((arm) => !round[arm].error)) rounds.push(round);
+  }
+  return { rounds, errors };
+}
+
+/** Each arm's medians over the rounds of an answer of `tokens` tokens. */
+export function summariseArms<A extends string>(arms: readonly A[], rounds: Record<A, StreamTiming>[], tokens: number): Record<A, ArmSummary> {
+  const summary = {} as Record<A, ArmSummary>;
+  for (const arm of arms) {
+    summary[arm] = {
+      ttftMs: median(rounds.map((round) => round[arm].ttftMs)),
+      tokensPerSecond: median(rounds.map((round) => rate(tokens, round[arm]))),
+      totalMs: median(rounds.map((round) => round[arm].totalMs)),
+    };
+  }
+  return summary;
 }
 
 export async function measureWorkerOverhead(stack: BenchStack, cases = OVERHEAD_CASES, log = console.log): Promise<OverheadResult[]> {
@@ -106,27 +144,10 @@ export async function measureWorkerOverhead(stack: BenchStack, cases = OVERHEAD_
       await direct();
       await viaWorker('worker');
 
-      const rounds: Record<Arm, StreamTiming>[] = [];
-      const errors: string[] = [];
-      const order: Arm[] = ['direct', 'worker', 'wrangler'];
-      for (let rep = 0; rep < testCase.reps; rep++) {
-        const round = {} as Record<Arm, StreamTiming>;
-        // Each arm goes first, second and third in turn.
-        for (let step = 0; step < order.length; step++) {
-          const arm = order[(rep + step) % order.length];
-          round[arm] = arm === 'direct' ? await direct() : await viaWorker(arm);
-          if (round[arm].error) errors.push(`${arm}: ${round[arm].error}`);
-        }
-        if (order.every((arm) => !round[arm].error)) rounds.push(round);
-      }
+      const { rounds, errors } = await interleavedRounds(ARMS, testCase.reps, (arm) => (arm === 'direct' ? direct() : viaWorker(arm)));
       await stack.model.clearRecords();
 
-      const summarise = (arm: Arm): ArmSummary => ({
-        ttftMs: median(rounds.map((round) => round[arm].ttftMs)),
-        tokensPerSecond: median(rounds.map((round) => rate(testCase.tokens, round[arm]))),
-        totalMs: median(rounds.map((round) => round[arm].totalMs)),
-      });
-      const arms = { direct: summarise('direct'), worker: summarise('worker'), wrangler: summarise('wrangler') };
+      const arms = summariseArms(ARMS, rounds, testCase.tokens);
       const added = (arm: 'worker' | 'wrangler') => median(rounds.map((round) => round[arm].ttftMs - round.direct.ttftMs));
       const result: OverheadResult = {
         ...testCase,
