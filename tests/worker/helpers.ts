@@ -36,6 +36,20 @@ function nextVisitorIp(): string {
   return `198.51.${Math.floor(visitorCounter / 250) % 250}.${(visitorCounter % 250) + 1}`;
 }
 
+/**
+ * Local rate limiting (miniflare) counts in fixed windows aligned to the clock:
+ * every count drops at each whole minute. A burst meant to hit the limit that
+ * straddled a minute would start counting again halfway and never reach it, so
+ * when the current window has too little left, wait for the next one to begin.
+ * This waits for the limiter's clock, not for the worker: the burst itself
+ * takes well under a second.
+ */
+export async function inFreshRateLimitWindow(periodSeconds = 60, roomSeconds = 15): Promise<void> {
+  const periodMs = periodSeconds * 1000;
+  const left = periodMs - (Date.now() % periodMs);
+  if (left < roomSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50));
+}
+
 export function chatRequest(body: unknown, init: { origin?: string | null; signal?: AbortSignal; headers?: Record<string, string> } = {}): Request {
   const headers: Record<string, string> = { 'Content-Type': 'application/json', 'CF-Connecting-IP': nextVisitorIp(), ...init.headers };
   if (init.origin !== null) headers.Origin = init.origin ?? SITE;

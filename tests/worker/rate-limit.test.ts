@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ask, callWorker, chatRequest, readAll, scenario, upstreamRecords } from './helpers.ts';
+import { ask, callWorker, chatRequest, inFreshRateLimitWindow, readAll, scenario, upstreamRecords } from './helpers.ts';
 
 // wrangler.toml: [[ratelimits]] CHAT_RATE_LIMITER, 20 requests per 60 s per key.
 describe('per-visitor rate limit (Cloudflare Rate Limiting binding)', () => {
   it('the 21st request in a minute from one visitor gets 429 with Retry-After and never reaches the model', async () => {
     const { tag, directive } = scenario();
     const visitor = { 'CF-Connecting-IP': '203.0.113.7' };
+    await inFreshRateLimitWindow();
     const statuses: number[] = [];
     let limited: Response | undefined;
     for (let attempt = 0; attempt < 21; attempt++) {
@@ -22,6 +23,7 @@ describe('per-visitor rate limit (Cloudflare Rate Limiting binding)', () => {
 
   it('keys by site and address together: the same address on another allowed site is not limited', async () => {
     const visitor = { 'CF-Connecting-IP': '203.0.113.8' };
+    await inFreshRateLimitWindow();
     for (let attempt = 0; attempt < 20; attempt++) await readAll(await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor })));
     const sameSite = await callWorker(chatRequest(ask('Hi'), { headers: visitor }));
     const otherSite = await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor, origin: 'https://shop.example' }));
