@@ -245,9 +245,12 @@ export class FalconChat extends LitElement {
     );
     this.addEventListener('falcon-chat-error', () => this.restoreUnansweredQuestion());
     // Focus inside (the input, or the floating panel opening) is the visitor's first sign of asking something.
-    this.addEventListener('focusin', () =>
-      warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView()),
-    );
+    this.addEventListener('focusin', () => this.warmUp());
+  }
+
+  /** Once per page; a question asked without focus (a page calling send()) warms up while the first token is on its way. */
+  private warmUp(): void {
+    warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView());
   }
 
   /** Asks `text` as if the visitor had typed it (opening the floating panel). Returns false when it is blank or a listener vetoed it. */
@@ -294,6 +297,7 @@ export class FalconChat extends LitElement {
     this.editingId = undefined;
     if (this.mode === 'floating') this.open = true;
     this.followLatest.jumpToBottom();
+    this.warmUp();
   }
 
   private answerSettings(): AnswerSettings {
