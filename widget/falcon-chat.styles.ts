@@ -440,11 +440,12 @@ export const styles = [
       accent-color: var(--falcon-chat-accent-color);
     }
 
-    /* Answers' markdown rendered ahead of the first answer (markdown/warm-up.ts): laid out, never painted. */
+    /* Answers' markdown rendered ahead of the first answer (markdown/warm-up.ts): laid out, never painted.
+       !important because it carries part="message-content": a page's ::part rule beats this one unless it is. */
     .warm-up {
-      position: absolute;
+      position: absolute !important;
       inset: 0;
-      visibility: hidden;
+      visibility: hidden !important;
       contain: strict;
     }
 

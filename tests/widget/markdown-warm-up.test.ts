@@ -6,6 +6,11 @@ import { endpoint } from './support/stack-urls.ts';
 
 describe('<falcon-chat> markdown warm-up', () => {
   it('renders markdown out of sight once the visitor focuses the input, leaving nothing behind and answers unchanged', async () => {
+    // A page styling answers through ::part must not show the samples, which are laid out as answers are.
+    const pageStyle = Object.assign(document.createElement('style'), {
+      textContent: 'falcon-chat::part(message-content) { position: static; visibility: visible; }',
+    });
+    document.head.append(pageStyle);
     const el = await fixture<FalconChat>(html`<falcon-chat endpoint=${endpoint}></falcon-chat>`);
     const field = input(el);
     const boxes = () => JSON.stringify([field.getBoundingClientRect(), transcript(el).getBoundingClientRect()]);
@@ -43,6 +48,7 @@ describe('<falcon-chat> markdown warm-up', () => {
     expect(el.shadowRoot!.activeElement).to.equal(field);
     expect(field.value).to.equal(offline('Hello'));
     await expect(el).to.be.accessible();
+    pageStyle.remove();
 
     const response = oneEvent(el, 'falcon-chat-response');
     part<HTMLButtonElement>(el, 'send-button')!.click();
