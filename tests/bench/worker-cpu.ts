@@ -5,7 +5,11 @@
  * wrangler dev enforces no CPU limit, workerd freezes timers while JavaScript
  * runs (so wall-clock time inside the worker says nothing), and V8's sampler
  * inside workerd attributes idle gaps to whatever ran last, so its profile
- * cannot give totals. Two honest readings instead:
+ * cannot give totals. Nor can its sample count: the sampler only samples
+ * while the isolate is entered, and the count follows how often it is entered
+ * more than for how long (the same reference relay came to 37 ms an answer
+ * sampled every 100 µs and 54 ms sampled every 500 µs). Two honest readings
+ * instead:
  *
  * - **Worker code** (the headline): the deployed bundle (`wrangler deploy
  *   --dry-run`) in a plain Node process, answering 1,000-token questions
