@@ -13,15 +13,10 @@
  * text-decoration, which CSS propagates into every in-flow descendant.
  */
 /// <reference types="node" />
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingPage, harnessEvents, startAttackScene, type AttackScene } from './support/attack-kit.ts';
+import { embeddingPage, harnessEvents, INSTANT_MODEL, screenshotPath, startAttackScene, type AttackScene } from './support/attack-kit.ts';
 import { HOSTILE_CSS } from './support/hostile-css.ts';
-
-const SCREENSHOTS = path.join(tmpdir(), 'falcon-chat-attack');
 
 /** The text properties the widget sets for itself; sizes are compared in units of the page's rem. */
 const TEXT_PROPERTIES = [
@@ -40,8 +35,7 @@ const MESSAGE_SELECTORS = {
 let scene: AttackScene;
 
 beforeAll(async () => {
-  scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  scene = await startAttackScene({ modelDefaults: INSTANT_MODEL });
 });
 afterAll(async () => {
   await scene?.stop();
@@ -138,7 +132,7 @@ async function openWidgetPage(name: string, head: string): Promise<{ page: Page;
   await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
   await chatOnce(page);
   const reading = await readWidget(page);
-  await page.locator('falcon-chat').screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+  await page.locator('falcon-chat').screenshot({ path: screenshotPath(name) });
   const events = await harnessEvents(page);
   expect([...events.errors, ...events.rejections, ...watch.pageErrors]).toEqual([]);
   return { page, reading, close: () => context.close() };
@@ -219,7 +213,7 @@ describe('the floating launcher', () => {
         expect(panel).not.toBeNull();
         expect(panel.y).toBeGreaterThanOrEqual(0);
         expect(panel.y + panel.height).toBeLessThanOrEqual(viewport.height);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `floating-${name}.png`) });
+        await page.screenshot({ path: screenshotPath(`floating-${name}`) });
       } finally {
         await context.close();
       }

@@ -95,45 +95,22 @@ describe('stop means stop', () => {
     }
   });
 
-  it('closing the tab ends the generation within 1 s', async () => {
+  // Every way a visitor leaves besides Stop: what it does to the page, and its name in the summary line.
+  it.each<[string, string, (page: Page) => Promise<unknown>]>([
+    ['closing the tab', 'close tab', (page) => page.close()],
+    ['navigating away', 'navigate away', (page) => page.goto('about:blank')],
+    ['following a link to another page of the same site', 'same-site link', (page) => page.goto(`${scene.host.origin}/elsewhere`)],
+    [
+      'the page removing the element (a single-page app changing view)',
+      'element removed',
+      (page) => page.evaluate(() => document.querySelector('falcon-chat')!.remove()),
+    ],
+  ])('%s ends the generation within 1 s', async (_way, label, leave) => {
     const { context, page, tag } = await streamingAnswer();
     try {
       const actionAt = Date.now();
-      await page.close();
-      await expectStoppedWithin(tag, actionAt, 'close tab');
-    } finally {
-      await context.close();
-    }
-  });
-
-  it('navigating away ends the generation within 1 s', async () => {
-    const { context, page, tag } = await streamingAnswer();
-    try {
-      const actionAt = Date.now();
-      await page.goto('about:blank');
-      await expectStoppedWithin(tag, actionAt, 'navigate away');
-    } finally {
-      await context.close();
-    }
-  });
-
-  it('following a link to another page of the same site ends the generation within 1 s', async () => {
-    const { context, page, tag } = await streamingAnswer();
-    try {
-      const actionAt = Date.now();
-      await page.goto(`${scene.host.origin}/elsewhere`);
-      await expectStoppedWithin(tag, actionAt, 'same-site link');
-    } finally {
-      await context.close();
-    }
-  });
-
-  it('the page removing the element (a single-page app changing view) ends the generation within 1 s', async () => {
-    const { context, page, tag } = await streamingAnswer();
-    try {
-      const actionAt = Date.now();
-      await page.evaluate(() => document.querySelector('falcon-chat')!.remove());
-      await expectStoppedWithin(tag, actionAt, 'element removed');
+      await leave(page);
+      await expectStoppedWithin(tag, actionAt, label);
     } finally {
       await context.close();
     }

@@ -7,21 +7,14 @@
  * would have seen one.
  */
 /// <reference types="node" />
-import { mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingPage, harnessEvents, scanPage, startAttackScene, type AttackScene } from './support/attack-kit.ts';
-
-/** Screenshots to look at: one per policy. */
-const SCREENSHOTS = path.join(tmpdir(), 'falcon-chat-attack');
+import { embeddingPage, harnessEvents, scanPage, INSTANT_MODEL, screenshotPath, startAttackScene, type AttackScene } from './support/attack-kit.ts';
 
 let scene: AttackScene;
 
 beforeAll(async () => {
-  scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
-  mkdirSync(SCREENSHOTS, { recursive: true });
+  scene = await startAttackScene({ modelDefaults: INSTANT_MODEL });
 });
 afterAll(async () => {
   await scene?.stop();
@@ -101,7 +94,7 @@ describe('a host page with a strict Content-Security-Policy, on another origin',
         expect(looks.sheets).toBeGreaterThan(0);
         expect(looks.baseHeight).toBe(512);
         expect(looks.codeFont).toMatch(/monospace/);
-        await chat.screenshot({ path: path.join(SCREENSHOTS, `${policy.name}.png`) });
+        await chat.screenshot({ path: screenshotPath(policy.name) });
 
         const events = await harnessEvents(page);
         expect(events.violations).toEqual([]);

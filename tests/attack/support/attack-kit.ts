@@ -5,7 +5,10 @@
  * page itself is refused and reported), and a way past the worker's per-visitor rate limit.
  */
 /// <reference types="node" />
+import { mkdirSync } from 'node:fs';
 import { createServer, type OutgoingHttpHeaders, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -82,6 +85,16 @@ export function embeddingPage({
   </body>
 </html>
 `;
+}
+
+/** Offline-model switches for suites that judge what an answer shows, not when: no pause before or between tokens. */
+export const INSTANT_MODEL = { delay: '0', 'first-delay': '0' };
+
+/** Where a suite leaves a screenshot to look at: a temporary folder, never the repository. */
+export function screenshotPath(name: string): string {
+  const folder = path.join(tmpdir(), 'falcon-chat-attack');
+  mkdirSync(folder, { recursive: true });
+  return path.join(folder, `${name}.png`);
 }
 
 /** What every attack suite runs on: a host site on its own origin, the offline model, the worker allowing only that site, and Chromium. */

@@ -8,6 +8,7 @@ import type { Stack } from '../../support/stack.ts';
 import {
   embeddingPage,
   harnessEvents,
+  INSTANT_MODEL,
   scanPage,
   spreadRateLimit,
   startAttackScene,
@@ -62,7 +63,7 @@ export function jobFor(payload: Payload, items: Record<string, string | number> 
 }
 
 export async function startHostileBench(): Promise<HostileBench> {
-  const scene = await startAttackScene({ modelDefaults: { delay: '0', 'first-delay': '0' } });
+  const scene = await startAttackScene({ modelDefaults: INSTANT_MODEL });
   const { host, stack, browser } = scene;
   const chats = Array.from({ length: CONCURRENCY }, () => '<falcon-chat heading="Hostile answers"></falcon-chat>').join('\n');
   host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: chats }) });
