@@ -126,7 +126,7 @@ describe('<falcon-chat> layout modes', () => {
 });
 
 describe('<falcon-chat> scrolling while an answer streams', () => {
-  it('offers "Jump to latest" while the visitor has scrolled up, and follows again from there', async () => {
+  it('follows the answer at the bottom, stays put with "Jump to latest" once the visitor scrolls up, and follows again from there', async () => {
     const el = await fixture<FalconChat>(html`<falcon-chat endpoint=${endpoint}></falcon-chat>`);
     el.style.setProperty('--falcon-chat-height', '16rem');
     const log = transcript(el);

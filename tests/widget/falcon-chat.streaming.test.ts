@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
@@ -154,26 +154,5 @@ describe('<falcon-chat> streaming an answer', () => {
     part(el, 'send-button')!.click();
     await response;
     expect(el.messages).to.have.length(2);
-  });
-
-  it('keeps following the answer at the bottom, but not once the visitor scrolls up', async () => {
-    el.style.setProperty('--falcon-chat-height', '14rem');
-    const log = transcript(el);
-    const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight <= 24;
-    const response = oneEvent(el, 'falcon-chat-response');
-    el.send(offline('Tell me a long story', { delay: 10, tokens: 400 }));
-
-    await waitUntil(() => log.scrollHeight > log.clientHeight * 2, 'the answer never overflowed', { timeout: 10_000 });
-    await el.updateComplete;
-    expect(atBottom()).to.equal(true);
-
-    log.scrollTop = 0;
-    const lengthWhenScrolledUp = lastAnswerText(el).length;
-    await waitUntil(() => lastAnswerText(el).length > lengthWhenScrolledUp + 20, 'the answer stopped growing', {
-      timeout: 10_000,
-    });
-    await el.updateComplete;
-    expect(log.scrollTop).to.equal(0);
-    await response;
   });
 });
