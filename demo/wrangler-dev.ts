@@ -33,14 +33,22 @@ export interface WranglerDev {
  * wrangler is started directly (not through npx) so that stopping it by its
  * PID also stops workerd.
  */
-export async function startWranglerDev({ port = 0, vars = {}, echo = false, root = repoRoot }: WranglerDevOptions = {}): Promise<WranglerDev> {
+export async function startWranglerDev({
+  port = 0,
+  vars = {},
+  echo = false,
+  root = repoRoot,
+}: WranglerDevOptions = {}): Promise<WranglerDev> {
   const httpPort = port || (await freePort());
   const inspectorPort = await freePort();
   const args = [
     'dev',
-    '--ip', '127.0.0.1',
-    '--port', String(httpPort),
-    '--inspector-port', String(inspectorPort),
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(httpPort),
+    '--inspector-port',
+    String(inspectorPort),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
   ];

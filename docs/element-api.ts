@@ -46,7 +46,9 @@ const code = (text?: string) => (text ? `\`${text.replace(/\|/g, '\\|')}\`` : ''
 
 function element(manifest: { modules: { declarations?: Declaration[] }[] }): Declaration {
   for (const module of manifest.modules) {
-    const found = module.declarations?.find((declaration) => declaration.customElement && declaration.tagName === 'falcon-chat');
+    const found = module.declarations?.find(
+      (declaration) => declaration.customElement && declaration.tagName === 'falcon-chat',
+    );
     if (found) return found;
   }
   throw new Error('custom-elements.json has no <falcon-chat>');
@@ -55,7 +57,9 @@ function element(manifest: { modules: { declarations?: Declaration[] }[] }): Dec
 /** The markdown between the markers. */
 export function renderElementApi(manifestText: string): string {
   const declaration = element(JSON.parse(manifestText));
-  const members = (declaration.members ?? []).filter((member) => !member.static && (member.privacy ?? 'public') === 'public');
+  const members = (declaration.members ?? []).filter(
+    (member) => !member.static && (member.privacy ?? 'public') === 'public',
+  );
   const fields = members.filter((member) => member.kind === 'field');
   const methods = members.filter((member) => member.kind === 'method');
   const lines: string[] = [
@@ -67,7 +71,10 @@ export function renderElementApi(manifestText: string): string {
     '|---|---|---|---|---|',
     ...fields
       .filter((field) => field.attribute)
-      .map((field) => `| ${code(field.attribute)} | ${code(field.name)} | ${code(field.type?.text)} | ${code(field.default)} | ${cell(field.description)} |`),
+      .map(
+        (field) =>
+          `| ${code(field.attribute)} | ${code(field.name)} | ${code(field.type?.text)} | ${code(field.default)} | ${cell(field.description)} |`,
+      ),
     '',
     'Properties without an attribute:',
     '',
@@ -82,7 +89,9 @@ export function renderElementApi(manifestText: string): string {
     '| Method | Returns | Description |',
     '|---|---|---|',
     ...methods.map((method) => {
-      const parameters = (method.parameters ?? []).map((parameter) => `${parameter.name}: ${parameter.type?.text ?? 'unknown'}`);
+      const parameters = (method.parameters ?? []).map(
+        (parameter) => `${parameter.name}: ${parameter.type?.text ?? 'unknown'}`,
+      );
       return `| ${code(`${method.name}(${parameters.join(', ')})`)} | ${code(method.return?.type?.text ?? 'void')} | ${cell(method.description)} |`;
     }),
     '',
@@ -92,13 +101,17 @@ export function renderElementApi(manifestText: string): string {
     '',
     '| Event | Class | Description |',
     '|---|---|---|',
-    ...(declaration.events ?? []).map((event) => `| ${code(event.name)} | ${code(event.type?.text)} | ${cell(event.description)} |`),
+    ...(declaration.events ?? []).map(
+      (event) => `| ${code(event.name)} | ${code(event.type?.text)} | ${cell(event.description)} |`,
+    ),
     '',
     '#### CSS custom properties',
     '',
     '| Property | Default (light) | Description |',
     '|---|---|---|',
-    ...(declaration.cssProperties ?? []).map((property) => `| ${code(property.name)} | ${code(property.default)} | ${cell(property.description)} |`),
+    ...(declaration.cssProperties ?? []).map(
+      (property) => `| ${code(property.name)} | ${code(property.default)} | ${cell(property.description)} |`,
+    ),
     '',
     '#### Parts',
     '',

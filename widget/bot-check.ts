@@ -9,7 +9,10 @@ export interface SessionSource {
 
 /** The part of Cloudflare's Turnstile API this uses. */
 interface TurnstileApi {
-  render(container: HTMLElement, options: { sitekey: string; callback: (token: string) => void; 'error-callback': () => void; appearance: string }): string;
+  render(
+    container: HTMLElement,
+    options: { sitekey: string; callback: (token: string) => void; 'error-callback': () => void; appearance: string },
+  ): string;
   remove(widgetId: string): void;
 }
 
@@ -69,9 +72,16 @@ export class TurnstileSession implements SessionSource {
       if (signal.aborted) throw error;
       throw new ChatError('network');
     }
-    const body = (await response.json().catch(() => ({}))) as { sessionToken?: string; expiresIn?: number; error?: { code?: string; message?: string } };
+    const body = (await response.json().catch(() => ({}))) as {
+      sessionToken?: string;
+      expiresIn?: number;
+      error?: { code?: string; message?: string };
+    };
     if (!response.ok || !body.sessionToken) {
-      throw new ChatError(response.status === 503 ? 'busy' : 'forbidden', { serverCode: body.error?.code, serverMessage: body.error?.message });
+      throw new ChatError(response.status === 503 ? 'busy' : 'forbidden', {
+        serverCode: body.error?.code,
+        serverMessage: body.error?.message,
+      });
     }
     // A minute early, so a session never runs out between the check and the question.
     this.session = { token: body.sessionToken, expiresAt: Date.now() + ((body.expiresIn ?? 60) - 60) * 1000 };

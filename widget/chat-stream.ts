@@ -2,9 +2,7 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ChatError, errorFromResponse, errorFromStreamEvent } from './chat-error.ts';
 
 /** One piece of the worker's answer, in order: tokens, then exactly one `done`. */
-export type ChatStreamEvent =
-  | { type: 'token'; text: string }
-  | { type: 'done'; finishReason: string };
+export type ChatStreamEvent = { type: 'token'; text: string } | { type: 'done'; finishReason: string };
 
 /**
  * Turns the worker's response into answer events. Throws `ChatError` for an

@@ -38,7 +38,10 @@ const listConverter = {
         // Not JSON after all: read it as a |-separated list.
       }
     }
-    return value.split('|').map((item) => item.trim()).filter(Boolean);
+    return value
+      .split('|')
+      .map((item) => item.trim())
+      .filter(Boolean);
   },
 };
 
@@ -314,7 +317,9 @@ export class FalconChat extends LitElement {
   private turnstileSession(): TurnstileSession | undefined {
     if (!this.turnstileSitekey) return undefined;
     if (this.botCheck?.sitekey !== this.turnstileSitekey) {
-      this.botCheck = new TurnstileSession(this.turnstileSitekey, () => this.renderRoot.querySelector<HTMLElement>('#bot-check'));
+      this.botCheck = new TurnstileSession(this.turnstileSitekey, () =>
+        this.renderRoot.querySelector<HTMLElement>('#bot-check'),
+      );
     }
     return this.botCheck;
   }
@@ -417,9 +422,10 @@ export class FalconChat extends LitElement {
       this.greetingView = undefined;
     }
     if (changed.has('persist') || changed.has('storageKey')) {
-      this.chat.store = this.persist === 'session' || this.persist === 'local'
-        ? new ConversationStore(this.persist, this.storageKey)
-        : undefined;
+      this.chat.store =
+        this.persist === 'session' || this.persist === 'local'
+          ? new ConversationStore(this.persist, this.storageKey)
+          : undefined;
       this.chat.restore();
     }
     const messages = this.chat.messages;
@@ -457,8 +463,9 @@ export class FalconChat extends LitElement {
     const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
     const heading = this.heading ?? text.heading;
     return html`
-      ${floating
-        ? html`<button
+      ${
+        floating
+          ? html`<button
             type="button"
             class="launcher"
             part="launcher"
@@ -468,12 +475,11 @@ export class FalconChat extends LitElement {
             @click=${this.toggle}
           >
             <svg viewBox="0 0 24 24" aria-hidden="true">
-              ${this.open
-                ? svg`<path d="M6 6l12 12M18 6L6 18" />`
-                : svg`<path d="M4 5h16v11H9l-5 4z" />`}
+              ${this.open ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M4 5h16v11H9l-5 4z" />`}
             </svg>
           </button>`
-        : nothing}
+          : nothing
+      }
       <section
         id="panel"
         class="chat"
@@ -488,11 +494,13 @@ export class FalconChat extends LitElement {
         <header part="header">
           <h2 id="heading" part="heading">${heading}</h2>
           <button type="button" part="clear-button" @click=${this.clear}>${text.clear}</button>
-          ${floating
-            ? html`<button type="button" class="close" part="close-button" aria-label=${text.closeChat} @click=${this.hide}>
+          ${
+            floating
+              ? html`<button type="button" class="close" part="close-button" aria-label=${text.closeChat} @click=${this.hide}>
                 ×
               </button>`
-            : nothing}
+              : nothing
+          }
         </header>
         <div class="transcript-frame">
           <div
@@ -506,22 +514,24 @@ export class FalconChat extends LitElement {
             @scroll=${this.followLatest.onScroll}
             @click=${this.onTranscriptClick}
           >
-            ${messages.length
-              ? repeat(
-                  messages,
-                  (message) => message.id,
-                  (message) =>
-                    renderMessage(message, {
-                      strings: text,
-                      actions: this.actions,
-                      body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
-                      isLastAnswer: message === lastAnswer,
-                      editing: message.id === this.editingId,
-                      copied: message.id === this.copiedId,
-                      busy: streaming,
-                    }),
-                )
-              : this.renderWelcome()}
+            ${
+              messages.length
+                ? repeat(
+                    messages,
+                    (message) => message.id,
+                    (message) =>
+                      renderMessage(message, {
+                        strings: text,
+                        actions: this.actions,
+                        body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
+                        isLastAnswer: message === lastAnswer,
+                        editing: message.id === this.editingId,
+                        copied: message.id === this.copiedId,
+                        busy: streaming,
+                      }),
+                  )
+                : this.renderWelcome()
+            }
           </div>
           <button type="button" class="jump" part="jump-button" hidden @click=${() => this.followLatest.jumpToBottom()}>
             ${text.jumpToLatest}
@@ -539,9 +549,11 @@ export class FalconChat extends LitElement {
             @input=${(event: InputEvent) => (this.draft = (event.target as HTMLTextAreaElement).value)}
             @keydown=${this.onKeydown}
           ></textarea>
-          ${streaming
-            ? html`<button type="button" part="stop-button" @click=${this.stop}>${text.stop}</button>`
-            : html`<button type="submit" class="primary" part="send-button">${text.send}</button>`}
+          ${
+            streaming
+              ? html`<button type="button" part="stop-button" @click=${this.stop}>${text.stop}</button>`
+              : html`<button type="submit" class="primary" part="send-button">${text.send}</button>`
+          }
         </form>
         ${this.showSettings ? this.renderSettings() : nothing}
       </section>
@@ -556,14 +568,16 @@ export class FalconChat extends LitElement {
     this.greetingView?.sync(this.greeting, false);
     return html`
       ${this.greeting ? html`<div class="message assistant greeting">${this.greetingView!.root}</div>` : nothing}
-      ${this.suggestions.length
-        ? html`<ul class="suggestions" part="suggestions" aria-label=${this.text.suggestionsLabel}>
+      ${
+        this.suggestions.length
+          ? html`<ul class="suggestions" part="suggestions" aria-label=${this.text.suggestionsLabel}>
             ${this.suggestions.map(
               (suggestion) =>
                 html`<li><button type="button" part="suggestion" @click=${() => this.send(suggestion)}>${suggestion}</button></li>`,
             )}
           </ul>`
-        : nothing}
+          : nothing
+      }
     `;
   }
 

@@ -36,21 +36,27 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
       part="message ${isUser ? 'user-message' : 'assistant-message'}"
     >
       <span class="visually-hidden">${isUser ? strings.userLabel : strings.assistantLabel}</span>
-      ${state.editing
-        ? renderEditor(message, state)
-        : isUser
-          ? html`<div class="content" part="message-content" dir="auto">${message.content}</div>`
-          : state.body}
+      ${
+        state.editing
+          ? renderEditor(message, state)
+          : isUser
+            ? html`<div class="content" part="message-content" dir="auto">${message.content}</div>`
+            : state.body
+      }
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
-      ${message.error
-        ? html`<div class="error" part="error">
+      ${
+        message.error
+          ? html`<div class="error" part="error">
             <p>${message.error.message}</p>
-            ${state.isLastAnswer
-              ? html`<button type="button" part="retry-button" @click=${state.actions.regenerate}>${strings.retry}</button>`
-              : nothing}
+            ${
+              state.isLastAnswer
+                ? html`<button type="button" part="retry-button" @click=${state.actions.regenerate}>${strings.retry}</button>`
+                : nothing
+            }
           </div>`
-        : nothing}
+          : nothing
+      }
       ${streaming || state.editing ? nothing : renderActions(message, state)}
     </div>
   `;

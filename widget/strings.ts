@@ -79,9 +79,17 @@ export const en: FalconChatStrings = {
     'connection-lost': 'The connection was lost before the answer was finished.',
     timeout: 'The model took too long to answer. Please try again.',
     'rate-limited': (s) =>
-      inSeconds(s, 'Too many questions right now. Please try again in a moment.', (s) => `Too many questions right now. Please try again in ${s} s.`),
+      inSeconds(
+        s,
+        'Too many questions right now. Please try again in a moment.',
+        (s) => `Too many questions right now. Please try again in ${s} s.`,
+      ),
     busy: (s) =>
-      inSeconds(s, 'The model is busy or still starting up. Please try again in a moment.', (s) => `The model is busy or still starting up. Please try again in ${s} s.`),
+      inSeconds(
+        s,
+        'The model is busy or still starting up. Please try again in a moment.',
+        (s) => `The model is busy or still starting up. Please try again in ${s} s.`,
+      ),
     'bad-request': 'The chat service could not accept this question. Try a shorter or different one.',
     'too-large': 'This conversation has grown too long. Clear it and ask again.',
     forbidden: 'This website is not allowed to use the chat service.',
@@ -122,9 +130,17 @@ const fr: FalconChatStrings = {
     'connection-lost': 'La connexion a été perdue avant la fin de la réponse.',
     timeout: 'Le modèle a mis trop de temps à répondre. Veuillez réessayer.',
     'rate-limited': (s) =>
-      inSeconds(s, 'Trop de questions en ce moment. Réessayez dans un instant.', (s) => `Trop de questions en ce moment. Réessayez dans ${s} s.`),
+      inSeconds(
+        s,
+        'Trop de questions en ce moment. Réessayez dans un instant.',
+        (s) => `Trop de questions en ce moment. Réessayez dans ${s} s.`,
+      ),
     busy: (s) =>
-      inSeconds(s, 'Le modèle est occupé ou démarre. Réessayez dans un instant.', (s) => `Le modèle est occupé ou démarre. Réessayez dans ${s} s.`),
+      inSeconds(
+        s,
+        'Le modèle est occupé ou démarre. Réessayez dans un instant.',
+        (s) => `Le modèle est occupé ou démarre. Réessayez dans ${s} s.`,
+      ),
     'bad-request': 'Le service n’a pas pu accepter cette question. Essayez-en une plus courte ou différente.',
     'too-large': 'Cette conversation est devenue trop longue. Effacez-la et reposez la question.',
     forbidden: 'Ce site n’est pas autorisé à utiliser le service de discussion.',
@@ -167,7 +183,11 @@ const ar: FalconChatStrings = {
     'rate-limited': (s) =>
       inSeconds(s, 'أسئلة كثيرة الآن. حاول مجددًا بعد قليل.', (s) => `أسئلة كثيرة الآن. حاول مجددًا بعد ${s} ث.`),
     busy: (s) =>
-      inSeconds(s, 'النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد قليل.', (s) => `النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد ${s} ث.`),
+      inSeconds(
+        s,
+        'النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد قليل.',
+        (s) => `النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد ${s} ث.`,
+      ),
     'bad-request': 'تعذّر على خدمة المحادثة قبول هذا السؤال. جرّب سؤالًا أقصر أو مختلفًا.',
     'too-large': 'أصبحت هذه المحادثة طويلة جدًا. امسحها واسأل مجددًا.',
     forbidden: 'هذا الموقع غير مسموح له باستخدام خدمة المحادثة.',

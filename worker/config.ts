@@ -106,7 +106,9 @@ export function readConfig(env: Env): WorkerConfig {
     logContent: (env.LOG_CONTENT ?? '').trim().toLowerCase() === 'true',
     turnstileSecret: (env.TURNSTILE_SECRET ?? '').trim(),
     sessionSecret: (env.SESSION_SECRET ?? '').trim(),
-    turnstileVerifyUrl: (env.TURNSTILE_VERIFY_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify').trim(),
+    turnstileVerifyUrl: (
+      env.TURNSTILE_VERIFY_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify'
+    ).trim(),
     sessionTtlSeconds: number('SESSION_TTL_SECONDS', 1800),
   };
 }
@@ -122,6 +124,7 @@ function parseOrigins(value: string): '*' | string[] {
 function wholeNumber(value: string | undefined, name: string, fallback: number, min: number): number {
   if (value === undefined || value.trim() === '') return fallback;
   const number = Number(value);
-  if (!Number.isInteger(number) || number < min) throw new ConfigError(`${name} must be a whole number of at least ${min}`);
+  if (!Number.isInteger(number) || number < min)
+    throw new ConfigError(`${name} must be a whole number of at least ${min}`);
   return number;
 }

@@ -19,7 +19,8 @@ app.use('/api/*', async function loadConfig(c, next) {
   try {
     c.set('config', readConfig(c.env));
   } catch (error) {
-    if (error instanceof ConfigError) throw new ApiError(500, 'misconfigured', `The worker is misconfigured: ${error.message}.`);
+    if (error instanceof ConfigError)
+      throw new ApiError(500, 'misconfigured', `The worker is misconfigured: ${error.message}.`);
     throw error;
   }
   await next();
@@ -29,7 +30,9 @@ app.route('/api/chat', chat);
 app.route('/api/health', health);
 app.route('/api/session', session);
 
-app.notFound((c) => c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404));
+app.notFound((c) =>
+  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+);
 app.onError(errorResponse);
 
 export default app;

@@ -140,7 +140,8 @@ function createStopSequenceCheck(stop: readonly string[], matching: 'suffix' | '
       return null;
     }
     tail += tokenText;
-    if (tail.length > KEEP_OUTPUT_AFTER && Array.from(tail).length > KEEP_OUTPUT_AFTER) tail = Array.from(tail).slice(-KEPT_OUTPUT).join('');
+    if (tail.length > KEEP_OUTPUT_AFTER && Array.from(tail).length > KEEP_OUTPUT_AFTER)
+      tail = Array.from(tail).slice(-KEPT_OUTPUT).join('');
     for (const stopSequence of stop) {
       // Python's `$` also matches just before a trailing "\n".
       if (tail.endsWith(stopSequence) || tail.endsWith(`${stopSequence}\n`)) return { stopSequence };

@@ -27,7 +27,10 @@ const STATUS: Record<InferErrorType, number> = {
   template_error: 422,
 };
 
-export const validationError = (text: string): InferError => ({ type: 'validation', message: `Input validation error: ${text}` });
+export const validationError = (text: string): InferError => ({
+  type: 'validation',
+  message: `Input validation error: ${text}`,
+});
 export const OVERLOADED: InferError = { type: 'overloaded', message: 'Model is overloaded' };
 /** A shard failure as the router words it; the CUDA text is the one in fixture D. */
 export const GENERATION_FAILED: InferError = {

@@ -90,13 +90,16 @@ function nativeJob(route: RouteName, body: Record<string, unknown>): Job {
     errorPayloads: nativeErrorEvents,
     encoder: generateStreamEncoder,
     // `/` answers a one-element array (§1.1).
-    body: (result, request) => (route === 'compat' ? [generateResponseJson(result, request)] : generateResponseJson(result, request)),
+    body: (result, request) =>
+      route === 'compat' ? [generateResponseJson(result, request)] : generateResponseJson(result, request),
   };
 }
 
 /** temperature 0 means greedy on the OpenAI routes, not an error (§1.11, §1.12). */
 function sampling(temperature: unknown): Pick<GenerateParameters, 'do_sample' | 'temperature'> {
-  return temperature === 0 ? { do_sample: false, temperature: null } : { do_sample: true, temperature: temperature as number | null | undefined };
+  return temperature === 0
+    ? { do_sample: false, temperature: null }
+    : { do_sample: true, temperature: temperature as number | null | undefined };
 }
 
 function openAiContext(body: Record<string, unknown>, context: JobContext, model: string, prompt: string) {
@@ -140,7 +143,8 @@ function chatJob(body: Record<string, unknown>, context: JobContext): Job {
     vllm: isVllm,
     errorPayloads: openAiErrorEvents,
     encoder: (request) => (isVllm ? vllmChatEncoder(request, vllm) : chatCompletionsEncoder(request, base)),
-    body: (result, request) => (isVllm ? vllmChatCompletionJson(result, request, vllm) : chatCompletionJson(result, request, base)),
+    body: (result, request) =>
+      isVllm ? vllmChatCompletionJson(result, request, vllm) : chatCompletionJson(result, request, base),
   };
 }
 
@@ -150,7 +154,10 @@ function completionsJob(body: Record<string, unknown>, context: JobContext): Job
   }
   const prompts = typeof body.prompt === 'string' ? [body.prompt] : (body.prompt as string[]);
   if (prompts.length > MAX_CLIENT_BATCH_SIZE) {
-    return refusal(`Number of prompts exceeds the maximum allowed batch size of ${MAX_CLIENT_BATCH_SIZE}`, 'batch size exceeded');
+    return refusal(
+      `Number of prompts exceeds the maximum allowed batch size of ${MAX_CLIENT_BATCH_SIZE}`,
+      'batch size exceeded',
+    );
   }
   // Only the first prompt of a batch is answered (a simplification).
   const inputs = prompts[0];
@@ -179,7 +186,8 @@ function completionsJob(body: Record<string, unknown>, context: JobContext): Job
     vllm: isVllm,
     errorPayloads: openAiErrorEvents,
     encoder: (request) => (isVllm ? vllmCompletionsEncoder(request, vllm) : completionsEncoder(request, base)),
-    body: (result, request) => (isVllm ? vllmCompletionJson(result, request, vllm) : completionJson(result, request, base)),
+    body: (result, request) =>
+      isVllm ? vllmCompletionJson(result, request, vllm) : completionJson(result, request, base),
   };
 }
 
@@ -190,5 +198,11 @@ function refusal(error: string, errorType: string): Refusal {
 /** vLLM's random request id, derived from the prompt here so responses are reproducible. */
 function responseId(prompt: string, created: number): string {
   const bytes = new TextEncoder().encode(`${created}:${prompt}`);
-  return [0, 1, 2, 3].map((salt) => fnv1a32(Uint8Array.from([...bytes, salt])).toString(16).padStart(8, '0')).join('');
+  return [0, 1, 2, 3]
+    .map((salt) =>
+      fnv1a32(Uint8Array.from([...bytes, salt]))
+        .toString(16)
+        .padStart(8, '0'),
+    )
+    .join('');
 }

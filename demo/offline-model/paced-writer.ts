@@ -69,7 +69,12 @@ export class PacedWriter {
     this.#keepAliveOn = true;
     this.#armKeepAlive();
     for (const action of actions) {
-      const wait = action.wait === 'first-token' ? this.scenario.firstDelay : action.wait === 'next-token' ? this.scenario.delay : null;
+      const wait =
+        action.wait === 'first-token'
+          ? this.scenario.firstDelay
+          : action.wait === 'next-token'
+            ? this.scenario.delay
+            : null;
       if (wait !== null && !(await this.sleep(wait))) return 'cancelled';
       if (action.kind === 'close-abruptly') {
         this.#releaseBurst();
@@ -123,7 +128,10 @@ export class PacedWriter {
   }
 
   async #write(frame: string): Promise<void> {
-    const pieces = cutForWrites(Buffer.from(frame), { chunk: this.scenario.chunk, splitUtf8: this.scenario.split === 'utf8' });
+    const pieces = cutForWrites(Buffer.from(frame), {
+      chunk: this.scenario.chunk,
+      splitUtf8: this.scenario.split === 'utf8',
+    });
     for (const piece of pieces) {
       if (this.#cancelled) return;
       if (pieces.length === 1) {

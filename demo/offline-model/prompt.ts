@@ -28,7 +28,8 @@ export function renderChatTemplate(messages: readonly ChatMessage[]): string {
   const lines = messages.map((message) => {
     const text = messageText(message);
     if (message.role === 'system') return `System:${text}`;
-    const speaker = message.role === 'user' ? 'User' : message.role === 'assistant' ? 'Assistant' : capitalise(message.role);
+    const speaker =
+      message.role === 'user' ? 'User' : message.role === 'assistant' ? 'Assistant' : capitalise(message.role);
     return `${speaker}: ${text}`;
   });
   return [...lines, 'Assistant:'].join('\n');
@@ -58,7 +59,8 @@ export function promptTexts(body: unknown): string[] {
   if (typeof body.prompt === 'string') texts.push(body.prompt);
   if (Array.isArray(body.prompt)) texts.push(...body.prompt.filter((item): item is string => typeof item === 'string'));
   if (Array.isArray(body.messages)) {
-    for (const message of body.messages) if (isObject(message)) texts.push(messageText(message as unknown as ChatMessage));
+    for (const message of body.messages)
+      if (isObject(message)) texts.push(messageText(message as unknown as ChatMessage));
   }
   return texts;
 }

@@ -85,9 +85,16 @@ export class RequestLog {
    * The latest record with `tag` (any tag when undefined) that has ended as `outcome`,
    * waiting for one up to `timeoutMs`. Rejects with `WaitTimeout`, or when `signal` aborts.
    */
-  waitFor(tag: string | undefined, outcome: WaitOutcome = 'any', timeoutMs = 10_000, signal?: AbortSignal): Promise<RequestRecord> {
+  waitFor(
+    tag: string | undefined,
+    outcome: WaitOutcome = 'any',
+    timeoutMs = 10_000,
+    signal?: AbortSignal,
+  ): Promise<RequestRecord> {
     const matches = (record: RequestRecord) =>
-      (tag === undefined || record.tag === tag) && record.outcome !== null && (outcome === 'any' || record.outcome === outcome);
+      (tag === undefined || record.tag === tag) &&
+      record.outcome !== null &&
+      (outcome === 'any' || record.outcome === outcome);
     const done = this.#records.findLast(matches);
     if (done) return Promise.resolve({ ...done });
     return new Promise((resolve, reject) => {
@@ -102,7 +109,8 @@ export class RequestLog {
       };
       const onAbort = () => finish(() => reject(signal?.reason));
       const timer = setTimeout(
-        () => finish(() => reject(new WaitTimeout(`no request tagged ${tag} ended as ${outcome} within ${timeoutMs} ms`))),
+        () =>
+          finish(() => reject(new WaitTimeout(`no request tagged ${tag} ended as ${outcome} within ${timeoutMs} ms`))),
         timeoutMs,
       );
       this.#ended.on('ended', onEnded);

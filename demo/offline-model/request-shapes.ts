@@ -13,7 +13,11 @@ export type FieldType =
   | { kind: 'seq'; of: FieldType }
   | { kind: 'struct'; name: string; fields: Record<string, Field> }
   /** A hand-written `Deserialize` (untagged enums, TGI's `Prompt`): returns serde's message or null. */
-  | { kind: 'custom'; name: string; check: (value: unknown, path: string, spans: Map<string, ValueSpan>) => string | null };
+  | {
+      kind: 'custom';
+      name: string;
+      check: (value: unknown, path: string, spans: Map<string, ValueSpan>) => string | null;
+    };
 
 interface Field {
   type: FieldType;
@@ -123,7 +127,11 @@ export const chatRequest: FieldType = {
     tool_choice: { type: { kind: 'any' } },
     response_format: { type: { kind: 'any' } },
     stream_options: {
-      type: optional({ kind: 'struct', name: 'StreamOptions', fields: { include_usage: { type: bool, required: true } } }),
+      type: optional({
+        kind: 'struct',
+        name: 'StreamOptions',
+        fields: { include_usage: { type: bool, required: true } },
+      }),
     },
   },
 };
@@ -171,7 +179,12 @@ const INTEGER_RANGES = {
  * Checks `value` against `type` in document order, as serde visits it. Returns the
  * text after "Failed to deserialize the JSON body into the target type: ", or null.
  */
-export function checkShape(value: unknown, type: FieldType, spans: Map<string, ValueSpan>, bytes: Uint8Array): string | null {
+export function checkShape(
+  value: unknown,
+  type: FieldType,
+  spans: Map<string, ValueSpan>,
+  bytes: Uint8Array,
+): string | null {
   const failure = firstMismatch(value, type, '', spans);
   if (!failure) return null;
   const prefix = failure.path === '' ? '' : `${failure.path}: `;
@@ -207,7 +220,8 @@ function firstMismatch(value: unknown, type: FieldType, path: string, spans: Map
     case 'u64':
     case 'usize':
     case 'i32': {
-      const isInteger = typeof value === 'bigint' || (typeof value === 'number' && /^-?\d+$/.test(span.numberText ?? ''));
+      const isInteger =
+        typeof value === 'bigint' || (typeof value === 'number' && /^-?\d+$/.test(span.numberText ?? ''));
       if (!isInteger) return invalidType(type.kind);
       const [min, max] = INTEGER_RANGES[type.kind];
       const integer = BigInt(value as number | bigint);

@@ -17,14 +17,36 @@ import {
 import { jobFor, type Job } from './jobs.ts';
 import { infoJson, modelsJson } from './model-card.ts';
 import { promptTexts } from './prompt.ts';
-import { chatRequest, checkShape, compatGenerateRequest, completionRequest, generateRequest, type FieldType } from './request-shapes.ts';
+import {
+  chatRequest,
+  checkShape,
+  compatGenerateRequest,
+  completionRequest,
+  generateRequest,
+  type FieldType,
+} from './request-shapes.ts';
 import { matchRoute, type RouteName } from './routes.ts';
-import { directiveItems, resolveScenario, ScenarioError, splitScenarioPath, type Fault, type Scenario, type ScenarioItems } from './scenario.ts';
+import {
+  directiveItems,
+  resolveScenario,
+  ScenarioError,
+  splitScenarioPath,
+  type Fault,
+  type Scenario,
+  type ScenarioItems,
+} from './scenario.ts';
 import { answerScript, type ScriptedToken } from './script.ts';
 import { parseSerdeJson } from './serde-json-parse.ts';
 import { toSerdeJson, JsonFloat } from './serde-json.ts';
 import { inBandErrorPlan, planStream, type StreamAction } from './stream-plan.ts';
-import { checkStreamable, validate, FALCON_LIMITS, type ModelLimits, type Validated, type ValidRequest } from './validation.ts';
+import {
+  checkStreamable,
+  validate,
+  FALCON_LIMITS,
+  type ModelLimits,
+  type Validated,
+  type ValidRequest,
+} from './validation.ts';
 import type { Framing } from './wire/sse.ts';
 
 export type Header = [name: string, value: string];
@@ -54,7 +76,12 @@ export interface ModelConfig {
 }
 
 export const defaultScript = (question: string, scenario: Scenario) =>
-  answerScript(question, { tokens: scenario.tokens, ending: scenario.ending, answer: scenario.answer, splitAt: scenario.splitAt });
+  answerScript(question, {
+    tokens: scenario.tokens,
+    ending: scenario.ending,
+    answer: scenario.answer,
+    splitAt: scenario.splitAt,
+  });
 
 export function defaultConfig(overrides: Partial<ModelConfig> = {}): ModelConfig {
   return {
@@ -129,12 +156,20 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
   const parsed = request.method === 'POST' ? parseSerdeJson(request.body) : null;
   let scenario: Scenario;
   try {
-    scenario = resolveScenario(config.defaults, split.items, directiveItems(parsed?.ok ? promptTexts(parsed.value) : []));
+    scenario = resolveScenario(
+      config.defaults,
+      split.items,
+      directiveItems(parsed?.ok ? promptTexts(parsed.value) : []),
+    );
   } catch (error) {
     return body(400, [TEXT_TYPE], scenarioProblem(error));
   }
   // `fault-times=N`: the fault hits only the first N requests with this tag, so a retry can succeed.
-  if (scenario.faultTimes !== null && scenario.tag !== null && (request.earlierRequestsTagged?.(scenario.tag) ?? 0) >= scenario.faultTimes) {
+  if (
+    scenario.faultTimes !== null &&
+    scenario.tag !== null &&
+    (request.earlierRequestsTagged?.(scenario.tag) ?? 0) >= scenario.faultTimes
+  ) {
     scenario = { ...scenario, fault: 'none' };
   }
   facts.scenario = scenario;
@@ -154,7 +189,9 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
         [JSON_TYPE],
         JSON.stringify({
           id: servedModel,
-          inferenceProviderMapping: { 'hf-inference': { status: 'live', providerId: servedModel, task: 'text-generation' } },
+          inferenceProviderMapping: {
+            'hf-inference': { status: 'live', providerId: servedModel, task: 'text-generation' },
+          },
         }),
       );
   }
@@ -165,7 +202,8 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
     facts.faulted = true;
     return body(refused.status, [JSON_TYPE, ...refused.headers], refused.body);
   }
-  if (config.apiKey !== undefined && !authorized(request.headers.authorization, config.apiKey)) return body(401, [], '');
+  if (config.apiKey !== undefined && !authorized(request.headers.authorization, config.apiKey))
+    return body(401, [], '');
 
   // axum's Json extractor: content type, then syntax, then shape (§1.3).
   if (!isJsonContentType(request.headers['content-type'])) {
@@ -173,9 +211,14 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
   }
   if (!parsed?.ok) return body(400, [TEXT_TYPE], `Failed to parse the request body as JSON: ${parsed?.message}`);
   const shapeError = checkShape(parsed.value, SHAPES[route.name]!, parsed.spans, parsed.bytes);
-  if (shapeError) return body(422, [TEXT_TYPE], `Failed to deserialize the JSON body into the target type: ${shapeError}`);
+  if (shapeError)
+    return body(422, [TEXT_TYPE], `Failed to deserialize the JSON body into the target type: ${shapeError}`);
 
-  const job = jobFor(route.name, parsed.value as Record<string, unknown>, { scenario, servedModel, created: config.now() });
+  const job = jobFor(route.name, parsed.value as Record<string, unknown>, {
+    scenario,
+    servedModel,
+    created: config.now(),
+  });
   if (!('request' in job)) return body(job.status, [JSON_TYPE], job.body);
 
   const streaming = job.streaming && scenario.fault !== 'json-200';
@@ -207,8 +250,11 @@ function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts
   };
 
   // TGI's order: streaming checks, then the overload semaphore, then validation (§1.2).
-  const refusal = checkStreamable(job.request.parameters) ?? (scenario.fault === 'error-before-first' ? OVERLOADED : null);
-  const validated: Validated = refusal ? { ok: false, error: refusal } : validate(job.request, config.limits, job.returnFullTextDefault);
+  const refusal =
+    checkStreamable(job.request.parameters) ?? (scenario.fault === 'error-before-first' ? OVERLOADED : null);
+  const validated: Validated = refusal
+    ? { ok: false, error: refusal }
+    : validate(job.request, config.limits, job.returnFullTextDefault);
   if (!validated.ok) {
     const actions = inBandErrorPlan(job.errorPayloads(validated.error));
     return { ...facts, faulted: validated.error === OVERLOADED, kind: 'stream', headers, framing, actions };
@@ -225,7 +271,14 @@ function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts
 }
 
 /** Faults that change a stream once it is under way. */
-const IN_STREAM_FAULTS = new Set<Fault>(['midstream-error', 'incomplete', 'abrupt-close', 'stall', 'malformed', 'no-final-newline']);
+const IN_STREAM_FAULTS = new Set<Fault>([
+  'midstream-error',
+  'incomplete',
+  'abrupt-close',
+  'stall',
+  'malformed',
+  'no-final-newline',
+]);
 
 function wholeResponse(job: Job, scenario: Scenario, config: ModelConfig, facts: ResponseFacts): ModelResponse {
   const errorBody = (error: InferError, paceTokens = 0, faulted = false): ModelResponse => ({
@@ -255,7 +308,15 @@ function wholeResponse(job: Job, scenario: Scenario, config: ModelConfig, facts:
     case 'stall':
       return { ...facts, faulted: true, kind: 'stall' };
     case 'malformed':
-      return { ...facts, faulted: true, kind: 'body', status: 200, headers: [JSON_TYPE], body: '{not json', paceTokens: cutAt };
+      return {
+        ...facts,
+        faulted: true,
+        kind: 'body',
+        status: 200,
+        headers: [JSON_TYPE],
+        body: '{not json',
+        paceTokens: cutAt,
+      };
   }
   if (!generation.finished) return errorBody(INCOMPLETE_GENERATION, produced);
   return {
@@ -313,14 +374,20 @@ function routerFault(scenario: Scenario, model: string): RouterRefusal | null {
       return refuse(401, { error: 'Invalid credentials in Authorization header' });
     case 'http-402':
       return refuse(402, {
-        error: 'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.',
+        error:
+          'You have exceeded your monthly included credits for Inference Providers. Subscribe to PRO to get 20x more monthly included credits.',
       });
     case 'http-404':
       return refuse(404, { error: `Model ${model} does not exist` });
     case 'http-422-template':
-      return refuse(statusOf(TEMPLATE_NOT_FOUND), { error: TEMPLATE_NOT_FOUND.message, error_type: TEMPLATE_NOT_FOUND.type });
+      return refuse(statusOf(TEMPLATE_NOT_FOUND), {
+        error: TEMPLATE_NOT_FOUND.message,
+        error_type: TEMPLATE_NOT_FOUND.type,
+      });
     case 'http-429':
-      return refuse(429, { error: OVERLOADED.message, error_type: OVERLOADED.type }, [['retry-after', String(scenario.retryAfter)]]);
+      return refuse(429, { error: OVERLOADED.message, error_type: OVERLOADED.type }, [
+        ['retry-after', String(scenario.retryAfter)],
+      ]);
     case 'http-503':
       return refuse(503, { error: `Model ${model} is currently loading`, estimated_time: new JsonFloat(20, 'f64') });
     default:

@@ -103,7 +103,8 @@ const positive = (key: string, value: string): number => {
 const oneOf =
   <T extends string>(choices: readonly T[]) =>
   (key: string, value: string): T => {
-    if (!(choices as readonly string[]).includes(value)) throw new ScenarioError(`${key} must be one of ${choices.join(', ')}, got "${value}"`);
+    if (!(choices as readonly string[]).includes(value))
+      throw new ScenarioError(`${key} must be one of ${choices.join(', ')}, got "${value}"`);
     return value as T;
   };
 
@@ -117,7 +118,9 @@ export function decodeAnswer(key: string, value: string): string {
   }
   const binary = atob(value.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/'));
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Uint8Array.from(binary, (char) => char.charCodeAt(0)));
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(
+      Uint8Array.from(binary, (char) => char.charCodeAt(0)),
+    );
   } catch {
     throw new ScenarioError(`${key} is not UTF-8 once decoded`);
   }
@@ -132,7 +135,8 @@ export function encodeAnswer(text: string): string {
 /** `split-at=5`, `split-at=2+9+14` (cut points, any order) or `split-at=every`. */
 function parseSplitAt(key: string, value: string): SplitAt {
   if (value === 'every') return 'every';
-  if (!/^\d+(\+\d+)*$/.test(value)) throw new ScenarioError(`${key} must be "every" or cut points like 5 or 2+9, got "${value}"`);
+  if (!/^\d+(\+\d+)*$/.test(value))
+    throw new ScenarioError(`${key} must be "every" or cut points like 5 or 2+9, got "${value}"`);
   const cuts = value.split('+').map((part) => positive(key, part));
   return [...new Set(cuts)].sort((a, b) => a - b);
 }

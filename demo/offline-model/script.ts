@@ -33,7 +33,11 @@ export function answerScript(
 ): ScriptedToken[] {
   const answerText = text ?? demoAnswer(question);
   const answer =
-    tokens !== null ? benchmarkTokens(question, tokens - 1) : splitAt !== null ? tokenizeAt(answerText, splitAt) : tokenize(answerText);
+    tokens !== null
+      ? benchmarkTokens(question, tokens - 1)
+      : splitAt !== null
+        ? tokenizeAt(answerText, splitAt)
+        : tokenize(answerText);
   const ended = ending === 'stop-sequence' ? [...answer, ...tokenize(RUN_ON_TURN), EOS_TOKEN] : [...answer, EOS_TOKEN];
   return ended.map((token, position) => ({ ...token, logprob: logprobFor(token.id, position) }));
 }

@@ -49,7 +49,9 @@ const OUTCOMES = new Set(['completed', 'client-closed', 'fault', 'any']);
 
 export async function startOfflineModel(options: OfflineModelOptions = {}): Promise<OfflineModel> {
   const { port = 0, host = '127.0.0.1', quiet = false } = options;
-  const defaults = Object.fromEntries(Object.entries(options.defaults ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined));
+  const defaults = Object.fromEntries(
+    Object.entries(options.defaults ?? {}).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
   const config = defaultConfig({ modelId: options.modelId ?? DEFAULT_MODEL_ID, apiKey: options.apiKey, defaults });
   const log = new RequestLog();
   const sockets = new Set<Socket>();
@@ -59,7 +61,10 @@ export async function startOfflineModel(options: OfflineModelOptions = {}): Prom
   const end = (record: RequestRecord, outcome: Outcome) => {
     if (record.outcome !== null) return;
     log.end(record, outcome);
-    if (!quiet) console.log(`offline-model ${record.method} ${record.path} ${record.status ?? '-'} ${outcome} ${record.tokensSent} tokens`);
+    if (!quiet)
+      console.log(
+        `offline-model ${record.method} ${record.path} ${record.status ?? '-'} ${outcome} ${record.tokensSent} tokens`,
+      );
   };
 
   const server = createServer((request, response) => {
@@ -161,10 +166,17 @@ async function serveModel(request: IncomingMessage, response: ServerResponse, pa
   writers.add(writer);
 
   const success: Outcome = answer.faulted ? 'fault' : 'completed';
-  await play(answer, response, writer, record, () => end(record, success), () => {
-    end(record, 'fault');
-    response.socket?.destroy();
-  });
+  await play(
+    answer,
+    response,
+    writer,
+    record,
+    () => end(record, success),
+    () => {
+      end(record, 'fault');
+      response.socket?.destroy();
+    },
+  );
 }
 
 async function play(

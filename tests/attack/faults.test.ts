@@ -32,7 +32,15 @@ const VISIBLE_WITHIN_MS = 2000;
 const ANSWER = 'Hello there, this is a partial answer that goes on with café, naïve and 🦅 to the very end.';
 const AFTER = 4;
 /** What the visitor keeps when the stream breaks after AFTER tokens. */
-const PARTIAL = new TextDecoder().decode(Buffer.concat(tokenize(ANSWER).slice(0, AFTER).map((token) => token.bytes))).trimStart();
+const PARTIAL = new TextDecoder()
+  .decode(
+    Buffer.concat(
+      tokenize(ANSWER)
+        .slice(0, AFTER)
+        .map((token) => token.bytes),
+    ),
+  )
+  .trimStart();
 
 interface FaultCase {
   name: string;
@@ -51,14 +59,56 @@ const hungUp = (failed: RequestRecord[]) => failed.at(-1)!.closedAt!;
 const retried = 1 + UPSTREAM_RETRIES;
 
 const FAULTS: FaultCase[] = [
-  { name: 'error before the first token (overloaded, retried by the worker)', items: 'fault=error-before-first', failures: retried, partial: '', faultAt: lastEnd },
-  { name: 'error mid-stream', items: `fault=midstream-error,after=${AFTER}`, failures: 1, partial: PARTIAL, faultAt: lastEnd },
-  { name: 'incomplete generation', items: `fault=incomplete,after=${AFTER}`, failures: 1, partial: PARTIAL, faultAt: lastEnd },
+  {
+    name: 'error before the first token (overloaded, retried by the worker)',
+    items: 'fault=error-before-first',
+    failures: retried,
+    partial: '',
+    faultAt: lastEnd,
+  },
+  {
+    name: 'error mid-stream',
+    items: `fault=midstream-error,after=${AFTER}`,
+    failures: 1,
+    partial: PARTIAL,
+    faultAt: lastEnd,
+  },
+  {
+    name: 'incomplete generation',
+    items: `fault=incomplete,after=${AFTER}`,
+    failures: 1,
+    partial: PARTIAL,
+    faultAt: lastEnd,
+  },
   { name: 'abrupt close', items: `fault=abrupt-close,after=${AFTER}`, failures: 1, partial: PARTIAL, faultAt: lastEnd },
-  { name: 'stall before the first token, past FIRST_TOKEN_TIMEOUT_MS', items: 'fault=stall,after=0', failures: 1, partial: '', faultAt: hungUp },
-  { name: 'stall mid-answer, past ANSWER_TIMEOUT_MS', items: `fault=stall,after=${AFTER}`, failures: 1, partial: PARTIAL, faultAt: hungUp },
-  { name: 'HTTP 429 (retried by the worker)', items: 'fault=http-429,retry-after=1', failures: retried, partial: '', faultAt: lastEnd },
-  { name: 'HTTP 503 model loading (retried by the worker)', items: 'fault=http-503', failures: retried, partial: '', faultAt: lastEnd },
+  {
+    name: 'stall before the first token, past FIRST_TOKEN_TIMEOUT_MS',
+    items: 'fault=stall,after=0',
+    failures: 1,
+    partial: '',
+    faultAt: hungUp,
+  },
+  {
+    name: 'stall mid-answer, past ANSWER_TIMEOUT_MS',
+    items: `fault=stall,after=${AFTER}`,
+    failures: 1,
+    partial: PARTIAL,
+    faultAt: hungUp,
+  },
+  {
+    name: 'HTTP 429 (retried by the worker)',
+    items: 'fault=http-429,retry-after=1',
+    failures: retried,
+    partial: '',
+    faultAt: lastEnd,
+  },
+  {
+    name: 'HTTP 503 model loading (retried by the worker)',
+    items: 'fault=http-503',
+    failures: retried,
+    partial: '',
+    faultAt: lastEnd,
+  },
   { name: 'malformed event', items: `fault=malformed,after=${AFTER}`, failures: 1, partial: PARTIAL, faultAt: lastEnd },
   { name: 'JSON instead of a stream', items: 'fault=json-200', failures: 1, partial: '', faultAt: lastEnd },
   { name: 'HTTP 401 bad token', items: 'fault=http-401', failures: 1, partial: '', faultAt: lastEnd },
@@ -99,7 +149,9 @@ beforeAll(async () => {
     },
     modelDefaults: { delay: '15', 'first-delay': '50' },
   });
-  scene.host.set('/', { html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Faults"></falcon-chat>' }) });
+  scene.host.set('/', {
+    html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Faults"></falcon-chat>' }),
+  });
   ({ context, watch } = await scene.watchedContext());
   await spreadRateLimit(context, scene.stack.workerUrl);
   page = await context.newPage();
@@ -115,7 +167,13 @@ afterAll(async () => {
 const chat = () => page.locator('falcon-chat');
 
 /** Resolves in the page, with the page's clock, when the next answer has completed or failed and has been rendered. */
-function nextOutcome(): Promise<{ kind: 'error' | 'response'; at: number; code?: string; message?: string; text?: string }> {
+function nextOutcome(): Promise<{
+  kind: 'error' | 'response';
+  at: number;
+  code?: string;
+  message?: string;
+  text?: string;
+}> {
   return page.evaluate(
     () =>
       new Promise((resolve) => {
@@ -123,7 +181,9 @@ function nextOutcome(): Promise<{ kind: 'error' | 'response'; at: number; code?:
         const settle = (kind: 'error' | 'response', detail: any) => {
           element.removeEventListener('falcon-chat-error', onError);
           element.removeEventListener('falcon-chat-response', onResponse);
-          void element.updateComplete.then(() => resolve({ kind, at: Date.now(), code: detail.code, message: detail.message, text: detail.text }));
+          void element.updateComplete.then(() =>
+            resolve({ kind, at: Date.now(), code: detail.code, message: detail.message, text: detail.text }),
+          );
         };
         const onError = (event: any) => settle('error', event.detail);
         const onResponse = (event: any) => settle('response', event.detail);
@@ -208,7 +268,13 @@ describe('faults the model and the network can throw', () => {
       const retriedOutcome = nextOutcome();
       await chat().locator('[part~="retry-button"]').click();
       expect(await retriedOutcome).toMatchObject({ kind: 'response', text: ANSWER });
-      expect(await visibleState()).toMatchObject({ answers: 1, content: ANSWER, error: null, busy: 'false', streamingMessages: 0 });
+      expect(await visibleState()).toMatchObject({
+        answers: 1,
+        content: ANSWER,
+        error: null,
+        busy: 'false',
+        streamingMessages: 0,
+      });
       expect((await records(tag)).at(-1)!.outcome).toBe('completed');
     });
   }
@@ -222,7 +288,14 @@ describe('faults the model and the network can throw', () => {
       const [upstream] = await records(tag);
       measured.push(`${quirk.items} ${outcome.at - upstream.endedAt!}`);
       expect(outcome.at - upstream.endedAt!).toBeLessThanOrEqual(VISIBLE_WITHIN_MS);
-      expect(await visibleState()).toMatchObject({ answers: 1, content: ANSWER, error: null, busy: 'false', streamingMessages: 0, runningAnimations: 0 });
+      expect(await visibleState()).toMatchObject({
+        answers: 1,
+        content: ANSWER,
+        error: null,
+        busy: 'false',
+        streamingMessages: 0,
+        runningAnimations: 0,
+      });
     });
   }
 

@@ -43,7 +43,9 @@ describe('hostile answers through the whole path', () => {
   }, 300_000);
 
   it('renders the markdown set cut in two at its key positions (links, tags, references, schemes, code, surrogates)', async () => {
-    const jobs = markdown.flatMap((payload) => keyCuts(payload.text).map((cut) => jobFor(payload, { 'split-at': cut }, `#${cut}`)));
+    const jobs = markdown.flatMap((payload) =>
+      keyCuts(payload.text).map((cut) => jobFor(payload, { 'split-at': cut }, `#${cut}`)),
+    );
     expect(jobs.length).toBe(814);
     const failures = await bench.run(jobs);
     expect(shown(failures)).toEqual([]);

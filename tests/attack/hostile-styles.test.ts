@@ -15,14 +15,37 @@
 /// <reference types="node" />
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingPage, harnessEvents, INSTANT_MODEL, screenshotPath, startAttackScene, type AttackScene } from './support/attack-kit.ts';
+import {
+  embeddingPage,
+  harnessEvents,
+  INSTANT_MODEL,
+  screenshotPath,
+  startAttackScene,
+  type AttackScene,
+} from './support/attack-kit.ts';
 import { HOSTILE_CSS } from './support/hostile-css.ts';
 
 /** The text properties the widget sets for itself; sizes are compared in units of the page's rem. */
 const TEXT_PROPERTIES = [
-  'fontFamily', 'fontStyle', 'fontWeight', 'fontVariantCaps', 'fontStretch', 'letterSpacing', 'wordSpacing', 'textTransform',
-  'textIndent', 'textAlign', 'whiteSpace', 'wordBreak', 'hyphens', 'tabSize', 'textShadow', 'webkitTextStrokeWidth', 'color',
-  'cursor', 'visibility',
+  'fontFamily',
+  'fontStyle',
+  'fontWeight',
+  'fontVariantCaps',
+  'fontStretch',
+  'letterSpacing',
+  'wordSpacing',
+  'textTransform',
+  'textIndent',
+  'textAlign',
+  'whiteSpace',
+  'wordBreak',
+  'hyphens',
+  'tabSize',
+  'textShadow',
+  'webkitTextStrokeWidth',
+  'color',
+  'cursor',
+  'visibility',
 ] as const;
 
 const PARTS = ['base', 'header', 'heading', 'clear-button', 'transcript', 'composer', 'input', 'send-button'];
@@ -81,7 +104,10 @@ function readWidget(page: Page): Promise<WidgetReading> {
 }
 
 const inside = (inner: WidgetReading['boxes'][string], outer: WidgetReading['boxes'][string]) =>
-  inner.x >= outer.x - 1 && inner.y >= outer.y - 1 && inner.x + inner.width <= outer.x + outer.width + 1 && inner.y + inner.height <= outer.y + outer.height + 1;
+  inner.x >= outer.x - 1 &&
+  inner.y >= outer.y - 1 &&
+  inner.x + inner.width <= outer.x + outer.width + 1 &&
+  inner.y + inner.height <= outer.y + outer.height + 1;
 
 /** Layout rules that hold on any page: every part visible, in order, inside the panel, nothing overflowing. */
 function layoutProblems({ rem, boxes, overflowing }: WidgetReading): string[] {
@@ -92,7 +118,8 @@ function layoutProblems({ rem, boxes, overflowing }: WidgetReading): string[] {
     if (scrolled.has(name)) {
       // Messages scroll up and down inside the transcript, but never out of its sides.
       const { transcript } = boxes;
-      if (box.x < transcript.x - 1 || box.x + box.width > transcript.x + transcript.width + 1) problems.push(`${name} sticks out of the transcript`);
+      if (box.x < transcript.x - 1 || box.x + box.width > transcript.x + transcript.width + 1)
+        problems.push(`${name} sticks out of the transcript`);
     } else if (name !== 'base' && !inside(box, boxes.base)) {
       problems.push(`${name} is outside the panel`);
     }
@@ -105,7 +132,8 @@ function layoutProblems({ rem, boxes, overflowing }: WidgetReading): string[] {
   if (!inside(input, composer) || !inside(send, composer) || input.x + input.width > send.x + 1) {
     problems.push('the input and Send are not side by side in the composer');
   }
-  if (Math.abs(boxes.base.height - 32 * rem) > 1) problems.push(`the panel is ${boxes.base.height}px tall, not 32rem (${32 * rem}px)`);
+  if (Math.abs(boxes.base.height - 32 * rem) > 1)
+    problems.push(`the panel is ${boxes.base.height}px tall, not 32rem (${32 * rem}px)`);
   for (const name of overflowing) problems.push(`${name} overflows sideways`);
   return problems;
 }
@@ -114,11 +142,16 @@ async function chatOnce(page: Page) {
   const chat = page.locator('falcon-chat');
   await chat.locator('[part~="input"]').fill('Hello there, how are you?');
   await chat.locator('[part~="send-button"]').click();
-  await expect.poll(() => chat.locator('[part~="transcript"]').getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');
+  await expect
+    .poll(() => chat.locator('[part~="transcript"]').getAttribute('aria-busy'), { timeout: 10_000 })
+    .toBe('false');
   expect(await chat.locator(MESSAGE_SELECTORS.answer).textContent()).toMatch(/offline demo model/);
 }
 
-async function openWidgetPage(name: string, head: string): Promise<{ page: Page; reading: WidgetReading; close(): Promise<void> }> {
+async function openWidgetPage(
+  name: string,
+  head: string,
+): Promise<{ page: Page; reading: WidgetReading; close(): Promise<void> }> {
   scene.host.set(`/${name}`, {
     html: embeddingPage({
       workerUrl: scene.stack.workerUrl,
@@ -154,14 +187,19 @@ describe('a host page with hostile global CSS', () => {
     hostile = opened.reading;
     const body = await opened.page.evaluate(() => {
       const style = getComputedStyle(document.querySelector('h1')!);
-      return { fontSize: style.fontSize, textTransform: style.textTransform, fontStyle: style.fontStyle, float: style.float };
+      return {
+        fontSize: style.fontSize,
+        textTransform: style.textTransform,
+        fontStyle: style.fontStyle,
+        float: style.float,
+      };
     });
     await opened.close();
     expect(body).toEqual({ fontSize: '40px', textTransform: 'uppercase', fontStyle: 'italic', float: 'left' });
     expect(hostile.rem).toBe(40);
   });
 
-  it('inside the widget, every text property is still the widget\'s own', () => {
+  it("inside the widget, every text property is still the widget's own", () => {
     // One line per property that changed, naming the parts where it did.
     const differences = new Map<string, string[]>();
     for (const [name, properties] of Object.entries(plain.text)) {
@@ -203,7 +241,10 @@ describe('the floating launcher', () => {
         const launcher = (await launcherPart.boundingBox())!;
         expect(launcher).not.toBeNull();
         // In the viewport's bottom-right corner (its last 10 %), wherever the element sits in the page's flow.
-        expect({ right: launcher.x + launcher.width > viewport.width * 0.9, bottom: launcher.y + launcher.height > viewport.height * 0.9 }).toEqual({
+        expect({
+          right: launcher.x + launcher.width > viewport.width * 0.9,
+          bottom: launcher.y + launcher.height > viewport.height * 0.9,
+        }).toEqual({
           right: true,
           bottom: true,
         });
@@ -243,7 +284,11 @@ describe("the widget's styles on a plain page", () => {
       await page.goto(`${scene.host.origin}/lookalikes`);
       const snapshot = () =>
         page.evaluate(() => {
-          const elements = [document.documentElement, document.body, ...Array.from(document.querySelectorAll('main, main *'))];
+          const elements = [
+            document.documentElement,
+            document.body,
+            ...Array.from(document.querySelectorAll('main, main *')),
+          ];
           // The root and body grow by the widget's own height: those used values are the widget's space, not a style.
           const sizes = new Set(['height', 'block-size', 'perspective-origin', 'transform-origin']);
           return {
@@ -255,21 +300,30 @@ describe("the widget's styles on a plain page", () => {
                 .map((property) => `${property}:${style.getPropertyValue(property)}`)
                 .join(';');
             }),
-            boxes: Array.from(document.querySelectorAll('main, main *')).map((element) => JSON.stringify(element.getBoundingClientRect())),
+            boxes: Array.from(document.querySelectorAll('main, main *')).map((element) =>
+              JSON.stringify(element.getBoundingClientRect()),
+            ),
             sheets: document.styleSheets.length + document.adoptedStyleSheets.length,
             headChildren: document.head.children.length,
           };
         });
       const before = await snapshot();
       await page.addScriptTag({ url: `${scene.stack.workerUrl}/falcon-chat.js`, type: 'module' });
-      await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined && document.querySelector('falcon-chat')!.shadowRoot !== null);
+      await page.waitForFunction(
+        () =>
+          customElements.get('falcon-chat') !== undefined && document.querySelector('falcon-chat')!.shadowRoot !== null,
+      );
       await page.evaluate(() => (document.querySelector('falcon-chat') as any).updateComplete);
       const after = await snapshot();
       expect(after.sheets).toBe(before.sheets);
       expect(after.headChildren).toBe(before.headChildren + 1); // the script tag itself
       const changed = before.styles.flatMap((style, index) => {
         const now = after.styles[index].split(';');
-        return style.split(';').flatMap((declaration, at) => (declaration === now[at] ? [] : [`element #${index}: ${declaration} became ${now[at]}`]));
+        return style
+          .split(';')
+          .flatMap((declaration, at) =>
+            declaration === now[at] ? [] : [`element #${index}: ${declaration} became ${now[at]}`],
+          );
       });
       expect(changed).toEqual([]);
       expect(after.boxes).toEqual(before.boxes);

@@ -9,7 +9,13 @@
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestRecord } from '../../demo/offline-model/server.ts';
-import { embeddingPage, harnessEvents, startAttackScene, type AttackScene, type PageWatch } from './support/attack-kit.ts';
+import {
+  embeddingPage,
+  harnessEvents,
+  startAttackScene,
+  type AttackScene,
+  type PageWatch,
+} from './support/attack-kit.ts';
 
 const STOPPED_WITHIN_MS = 1000;
 const LONG_ANSWER = 'tokens=300,delay=20,first-delay=50';
@@ -18,7 +24,9 @@ let scene: AttackScene;
 
 beforeAll(async () => {
   scene = await startAttackScene();
-  scene.host.set('/', { html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Stop"></falcon-chat>' }) });
+  scene.host.set('/', {
+    html: embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<falcon-chat heading="Stop"></falcon-chat>' }),
+  });
   scene.host.set('/elsewhere', { html: '<!doctype html><title>Another page of the site</title><p>Elsewhere</p>' });
 });
 afterAll(async () => {
@@ -48,7 +56,11 @@ async function streamingAnswer(): Promise<Opened> {
   await page.locator('falcon-chat [part~="input"]').press('Enter');
   // Well under way: the answer is on screen and growing.
   await page.waitForFunction(
-    () => (document.querySelector('falcon-chat')!.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')?.textContent?.length ?? 0) > 60,
+    () =>
+      (document
+        .querySelector('falcon-chat')!
+        .shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')?.textContent?.length ?? 0) >
+      60,
   );
   return { context, watch, page, tag };
 }
@@ -99,7 +111,11 @@ describe('stop means stop', () => {
   it.each<[string, string, (page: Page) => Promise<unknown>]>([
     ['closing the tab', 'close tab', (page) => page.close()],
     ['navigating away', 'navigate away', (page) => page.goto('about:blank')],
-    ['following a link to another page of the same site', 'same-site link', (page) => page.goto(`${scene.host.origin}/elsewhere`)],
+    [
+      'following a link to another page of the same site',
+      'same-site link',
+      (page) => page.goto(`${scene.host.origin}/elsewhere`),
+    ],
     [
       'the page removing the element (a single-page app changing view)',
       'element removed',

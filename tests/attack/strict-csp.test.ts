@@ -9,7 +9,15 @@
 /// <reference types="node" />
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddingPage, harnessEvents, scanPage, INSTANT_MODEL, screenshotPath, startAttackScene, type AttackScene } from './support/attack-kit.ts';
+import {
+  embeddingPage,
+  harnessEvents,
+  scanPage,
+  INSTANT_MODEL,
+  screenshotPath,
+  startAttackScene,
+  type AttackScene,
+} from './support/attack-kit.ts';
 
 let scene: AttackScene;
 
@@ -27,7 +35,11 @@ const POLICIES: { name: string; extra: string; script: 'module' | 'classic' }[] 
   { name: 'strict', extra: '', script: 'module' },
   { name: 'strict-trusted-types', extra: "; require-trusted-types-for 'script'", script: 'module' },
   // What README's "allowing Lit's lit-html policy" means for a page that names its policies.
-  { name: 'strict-trusted-types-allowlist', extra: "; require-trusted-types-for 'script'; trusted-types lit-html", script: 'module' },
+  {
+    name: 'strict-trusted-types-allowlist',
+    extra: "; require-trusted-types-for 'script'; trusted-types lit-html",
+    script: 'module',
+  },
   { name: 'strict-classic-script', extra: "; require-trusted-types-for 'script'", script: 'classic' },
 ];
 
@@ -61,7 +73,11 @@ describe('a host page with a strict Content-Security-Policy, on another origin',
   for (const policy of POLICIES) {
     it(`${policy.name}: loads from the worker, renders styled, chats, and records no violation`, async () => {
       const csp = strictPolicy(scene.stack.workerUrl) + policy.extra;
-      const html = embeddingPage({ workerUrl: scene.stack.workerUrl, body: '<h1>Shop</h1><falcon-chat heading="Help"></falcon-chat>', script: policy.script });
+      const html = embeddingPage({
+        workerUrl: scene.stack.workerUrl,
+        body: '<h1>Shop</h1><falcon-chat heading="Help"></falcon-chat>',
+        script: policy.script,
+      });
       scene.host.set(`/${policy.name}`, { html, headers: { 'content-security-policy': csp } });
 
       const { context, watch } = await scene.watchedContext();
@@ -74,7 +90,9 @@ describe('a host page with a strict Content-Security-Policy, on another origin',
         const chat = page.locator('falcon-chat');
         await chat.locator('[part~="input"]').fill('Show me a link and some code');
         await chat.locator('[part~="input"]').press('Enter');
-        await expect.poll(() => chat.locator('[part~="transcript"]').getAttribute('aria-busy'), { timeout: 10_000 }).toBe('false');
+        await expect
+          .poll(() => chat.locator('[part~="transcript"]').getAttribute('aria-busy'), { timeout: 10_000 })
+          .toBe('false');
         const answer = chat.locator('[part~="assistant-message"] [part~="message-content"]');
         expect(await answer.textContent()).toMatch(/offline demo model/);
         expect(await chat.locator('[part~="error"]').count()).toBe(0);
@@ -104,7 +122,9 @@ describe('a host page with a strict Content-Security-Policy, on another origin',
 
         // The listener works under this policy: an inline style is a violation it records.
         await page.evaluate(() => document.body.setAttribute('style', 'color: red'));
-        await expect.poll(async () => (await harnessEvents(page)).violations.map((v) => v.effective)).toEqual(['style-src-attr']);
+        await expect
+          .poll(async () => (await harnessEvents(page)).violations.map((v) => v.effective))
+          .toEqual(['style-src-attr']);
       } finally {
         await context.close();
       }

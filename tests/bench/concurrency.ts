@@ -48,7 +48,10 @@ export interface ConcurrencyResult {
   cpuSeconds: { worker: number; proxy: number; wrangler: number; model: number; clients: number };
 }
 
-export async function measureConcurrency(stack: BenchStack, { visitors = 200, seconds = 30, log = console.log }: ConcurrencyOptions = {}): Promise<ConcurrencyResult> {
+export async function measureConcurrency(
+  stack: BenchStack,
+  { visitors = 200, seconds = 30, log = console.log }: ConcurrencyOptions = {},
+): Promise<ConcurrencyResult> {
   await stack.setNetworkInspection(false);
   const agent = new Agent({ keepAlive: true, maxSockets: visitors + 10 });
   const memory = () => {
@@ -113,7 +116,10 @@ export async function measureConcurrency(stack: BenchStack, { visitors = 200, se
   const heapEnd = await stack.isolateHeapMiB();
   // wrangler dev restarts the worker's workerd when a source file changes: then start and end are different processes.
   const reloaded = stack.processes().runtime.join(',') !== runtimeAtStart;
-  if (reloaded) log('  wrangler dev restarted the worker during the run (a source file changed): memory and CPU readings are not comparable');
+  if (reloaded)
+    log(
+      '  wrangler dev restarted the worker during the run (a source file changed): memory and CPU readings are not comparable',
+    );
 
   const errors = sum(Object.values(errorKinds));
   const result: ConcurrencyResult = {

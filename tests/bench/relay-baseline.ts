@@ -29,7 +29,10 @@ export interface RelayBaselineResult {
 
 const relaySource = fileURLToPath(new URL('./reference-relay', import.meta.url));
 
-export async function measureRelayBaseline(outDir: string, { tokens = 1_000, reps = 9, log = console.log } = {}): Promise<RelayBaselineResult> {
+export async function measureRelayBaseline(
+  outDir: string,
+  { tokens = 1_000, reps = 9, log = console.log } = {},
+): Promise<RelayBaselineResult> {
   // A copy, so that wrangler's state stays out of the repository.
   const root = join(outDir, 'reference-relay');
   mkdirSync(root, { recursive: true });
@@ -39,8 +42,16 @@ export async function measureRelayBaseline(outDir: string, { tokens = 1_000, rep
   try {
     await stack.setNetworkInspection(false);
     const runtimeUrl = await stack.workerRuntimeUrl();
-    const body = JSON.stringify({ prompt: `User: How fast is the runtime? ${offlineDirective({ tokens, delay: 0 })}\nAssistant:`, stream: true, max_tokens: tokens + 100 });
-    const urls: Record<RelayArm, string> = { direct: `${stack.model.url}/v1/completions`, pipe: `${runtimeUrl}/pipe`, js: `${runtimeUrl}/js` };
+    const body = JSON.stringify({
+      prompt: `User: How fast is the runtime? ${offlineDirective({ tokens, delay: 0 })}\nAssistant:`,
+      stream: true,
+      max_tokens: tokens + 100,
+    });
+    const urls: Record<RelayArm, string> = {
+      direct: `${stack.model.url}/v1/completions`,
+      pipe: `${runtimeUrl}/pipe`,
+      js: `${runtimeUrl}/js`,
+    };
     const order: RelayArm[] = ['direct', 'pipe', 'js'];
     const run = (arm: RelayArm) => timedStream({ url: urls[arm], body, kind: 'upstream', agent });
     // A first round warms each path up and is not counted.
@@ -53,7 +64,10 @@ export async function measureRelayBaseline(outDir: string, { tokens = 1_000, rep
       tokens,
       reps,
       arms,
-      throughputRatio: { pipe: arms.pipe.tokensPerSecond / arms.direct.tokensPerSecond, js: arms.js.tokensPerSecond / arms.direct.tokensPerSecond },
+      throughputRatio: {
+        pipe: arms.pipe.tokensPerSecond / arms.direct.tokensPerSecond,
+        js: arms.js.tokensPerSecond / arms.direct.tokensPerSecond,
+      },
       errors,
     };
     log(

@@ -99,10 +99,26 @@ export type TimeKind = 'script' | 'style' | 'layout' | 'paint' | 'gc' | 'other';
 /** Which kind of main-thread work a trace event is, as DevTools' summary groups them. */
 function kindOf(name: string): TimeKind {
   if (/GC|Sweep|Scavenge|Mark[A-Z]/.test(name)) return 'gc';
-  if (name === 'UpdateLayoutTree' || name === 'RecalculateStyles' || name === 'ParseAuthorStyleSheet' || name === 'ScheduleStyleRecalculation') return 'style';
+  if (
+    name === 'UpdateLayoutTree' ||
+    name === 'RecalculateStyles' ||
+    name === 'ParseAuthorStyleSheet' ||
+    name === 'ScheduleStyleRecalculation'
+  )
+    return 'style';
   if (name === 'Layout' || name === 'InvalidateLayout' || name === 'LocalFrameView::layout') return 'layout';
-  if (/^(Paint|PrePaint|Layerize|UpdateLayer|UpdateLayerTree|PaintImage|CompositeLayers|Commit|Decode|Raster|ScrollLayer)/.test(name)) return 'paint';
-  if (/^(FunctionCall|EvaluateScript|EvaluateModule|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch|HandlePostMessage|XHR|ParseHTML|v8\.|V8\.|CompileScript|CompileCode|CacheScript|StreamingCompile)/i.test(name)) return 'script';
+  if (
+    /^(Paint|PrePaint|Layerize|UpdateLayer|UpdateLayerTree|PaintImage|CompositeLayers|Commit|Decode|Raster|ScrollLayer)/.test(
+      name,
+    )
+  )
+    return 'paint';
+  if (
+    /^(FunctionCall|EvaluateScript|EvaluateModule|RunMicrotasks|TimerFire|FireAnimationFrame|EventDispatch|HandlePostMessage|XHR|ParseHTML|v8\.|V8\.|CompileScript|CompileCode|CacheScript|StreamingCompile)/i.test(
+      name,
+    )
+  )
+    return 'script';
   return 'other';
 }
 
@@ -130,15 +146,33 @@ export function summariseTrace(trace: Buffer): TraceSummary {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const all = Array.isArray(parsed) ? parsed : parsed.traceEvents;
   const mainThreads = new Set(
-    all.filter((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain').map((event) => `${event.pid}:${event.tid}`),
+    all
+      .filter((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+      .map((event) => `${event.pid}:${event.tid}`),
   );
   // Complete events ('X') and begin/end pairs ('B'/'E') as spans, per thread.
-  const spans: { name: string; thread: string; start: number; end: number; cpu?: number; child: number; inScript?: boolean }[] = [];
+  const spans: {
+    name: string;
+    thread: string;
+    start: number;
+    end: number;
+    cpu?: number;
+    child: number;
+    inScript?: boolean;
+  }[] = [];
   const open = new Map<string, TraceEvent[]>();
   for (const event of all) {
     const thread = `${event.pid}:${event.tid}`;
     if (!mainThreads.has(thread)) continue;
-    if (event.ph === 'X') spans.push({ name: event.name, thread, start: event.ts, end: event.ts + (event.dur ?? 0), cpu: event.tdur, child: 0 });
+    if (event.ph === 'X')
+      spans.push({
+        name: event.name,
+        thread,
+        start: event.ts,
+        end: event.ts + (event.dur ?? 0),
+        cpu: event.tdur,
+        child: 0,
+      });
     else if (event.ph === 'B') open.set(thread, [...(open.get(thread) ?? []), event]);
     else if (event.ph === 'E') {
       const begin = open.get(thread)?.pop();
@@ -150,7 +184,11 @@ export function summariseTrace(trace: Buffer): TraceSummary {
   const selfMs: Record<TimeKind, number> = { script: 0, style: 0, layout: 0, paint: 0, gc: 0, other: 0 };
   const tasks: { start: number; end: number; cpu?: number }[] = [];
   // performance.mark('falcon-chat-bench-send') in the page: when the question went out.
-  const sent = all.find((event) => event.name === 'falcon-chat-bench-send' && (event.ph === 'R' || event.ph === 'I' || event.ph === 'i' || event.ph === 'b' || event.ph === 'n'))?.ts;
+  const sent = all.find(
+    (event) =>
+      event.name === 'falcon-chat-bench-send' &&
+      (event.ph === 'R' || event.ph === 'I' || event.ph === 'i' || event.ph === 'b' || event.ph === 'n'),
+  )?.ts;
   const stack: typeof spans = [];
   let layouts = 0;
   let forcedLayouts = 0;
@@ -161,7 +199,8 @@ export function summariseTrace(trace: Buffer): TraceSummary {
     if (parent) {
       parent.child += Math.min(span.end, parent.end) - span.start;
       span.inScript = parent.inScript || kindOf(parent.name) === 'script';
-    } else if (span.name === 'RunTask' || span.name === 'ThreadControllerImpl::RunTask') tasks.push({ start: span.start, end: span.end, cpu: span.cpu });
+    } else if (span.name === 'RunTask' || span.name === 'ThreadControllerImpl::RunTask')
+      tasks.push({ start: span.start, end: span.end, cpu: span.cpu });
     if (span.name === 'Layout') {
       layouts++;
       // A layout inside script is a forced (synchronous) one: the script read a size or position.
@@ -172,11 +211,15 @@ export function summariseTrace(trace: Buffer): TraceSummary {
   }
   for (const span of spans) selfMs[kindOf(span.name)] += Math.max(0, span.end - span.start - span.child) / 1000;
 
-  const longest = tasks.reduce<{ start: number; end: number } | undefined>((best, task) => (!best || task.end - task.start > best.end - best.start ? task : best), undefined);
+  const longest = tasks.reduce<{ start: number; end: number } | undefined>(
+    (best, task) => (!best || task.end - task.start > best.end - best.start ? task : best),
+    undefined,
+  );
   const byName = new Map<string, number>();
   if (longest) {
     for (const span of spans) {
-      if (span.start >= longest.start && span.end <= longest.end) byName.set(span.name, (byName.get(span.name) ?? 0) + Math.max(0, span.end - span.start - span.child) / 1000);
+      if (span.start >= longest.start && span.end <= longest.end)
+        byName.set(span.name, (byName.get(span.name) ?? 0) + Math.max(0, span.end - span.start - span.child) / 1000);
     }
   }
   return {
@@ -194,17 +237,27 @@ export function summariseTrace(trace: Buffer): TraceSummary {
     layouts,
     forcedLayouts,
     styleRecalcs,
-    longestTaskBreakdown: [...byName.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([name, ms]) => ({ name, ms })),
+    longestTaskBreakdown: [...byName.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([name, ms]) => ({ name, ms })),
   };
 }
 
-export async function measureRender(stack: BenchStack, browser: Browser, testCase: RenderCase, tracePath?: string): Promise<RenderResult> {
+export async function measureRender(
+  stack: BenchStack,
+  browser: Browser,
+  testCase: RenderCase,
+  tracePath?: string,
+): Promise<RenderResult> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
   try {
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.route('**/__bench/render.html', (route) => route.fulfill({ contentType: 'text/html; charset=utf-8', body: PAGE }));
+    await page.route('**/__bench/render.html', (route) =>
+      route.fulfill({ contentType: 'text/html; charset=utf-8', body: PAGE }),
+    );
     // tsx (esbuild keepNames) wraps named functions in the callbacks below in `__name(...)`.
     await page.addInitScript('window.__name = (fn) => fn;');
     await page.addInitScript(() => {
@@ -221,12 +274,20 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
     // The input has focus first, as a visitor's typing gives it (the element prepares its markdown then).
     const warmUp = `Warm up. ${offlineDirective({ tokens: 30, delay: 0 })}`;
     await page.evaluate(async (text) => {
-      const element = document.querySelector('falcon-chat') as HTMLElement & { updateComplete: Promise<unknown>; send(text: string): boolean; clear(): void };
+      const element = document.querySelector('falcon-chat') as HTMLElement & {
+        updateComplete: Promise<unknown>;
+        send(text: string): boolean;
+        clear(): void;
+      };
       await element.updateComplete;
       element.shadowRoot!.querySelector<HTMLElement>('[part~="input"]')!.focus();
       await new Promise<void>((resolve, reject) => {
         element.addEventListener('falcon-chat-response', () => resolve(), { once: true });
-        element.addEventListener('falcon-chat-error', (event) => reject(new Error(`warm-up failed: ${JSON.stringify((event as CustomEvent).detail)}`)), { once: true });
+        element.addEventListener(
+          'falcon-chat-error',
+          (event) => reject(new Error(`warm-up failed: ${JSON.stringify((event as CustomEvent).detail)}`)),
+          { once: true },
+        );
         element.send(text);
       });
       element.clear();
@@ -240,7 +301,15 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
     if (testCase.cpuSlowdown !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate: testCase.cpuSlowdown });
     await cdp.send('HeapProfiler.collectGarbage');
     const heapBefore = await cdp.send('Runtime.getHeapUsage');
-    await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing'] });
+    await browser.startTracing(page, {
+      categories: [
+        'devtools.timeline',
+        'disabled-by-default-devtools.timeline',
+        'toplevel',
+        'v8.execute',
+        'blink.user_timing',
+      ],
+    });
     const before = await metrics(cdp);
 
     const question = `Write a long answer. ${offlineDirective({ tokens: testCase.tokens, delay: testCase.delay })}`;
@@ -252,14 +321,24 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
           performance.mark('falcon-chat-bench-send');
           // The last render happens after the event; wait two frames for it.
           const settle = (result: { ok: boolean; chars: number; error?: string; finishReason?: string }) =>
-            requestAnimationFrame(() => requestAnimationFrame(() => resolve({ ...result, ms: performance.now() - started })));
-          element.addEventListener('falcon-chat-response', (event) => {
-            const { text, finishReason } = (event as CustomEvent<{ text: string; finishReason: string }>).detail;
-            settle({ ok: true, chars: text.length, finishReason });
-          }, { once: true });
-          element.addEventListener('falcon-chat-error', (event) => {
-            settle({ ok: false, chars: 0, error: JSON.stringify((event as CustomEvent).detail) });
-          }, { once: true });
+            requestAnimationFrame(() =>
+              requestAnimationFrame(() => resolve({ ...result, ms: performance.now() - started })),
+            );
+          element.addEventListener(
+            'falcon-chat-response',
+            (event) => {
+              const { text, finishReason } = (event as CustomEvent<{ text: string; finishReason: string }>).detail;
+              settle({ ok: true, chars: text.length, finishReason });
+            },
+            { once: true },
+          );
+          element.addEventListener(
+            'falcon-chat-error',
+            (event) => {
+              settle({ ok: false, chars: 0, error: JSON.stringify((event as CustomEvent).detail) });
+            },
+            { once: true },
+          );
           if (!element.send(text)) resolve({ ok: false, ms: 0, chars: 0, error: 'send() refused the question' });
         }),
       question,
@@ -277,7 +356,12 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
       const answers = root.querySelectorAll('[part~="assistant-message"]');
       const answer = answers[answers.length - 1];
       const count = (selector: string) => answer?.querySelectorAll(selector).length ?? 0;
-      return { headings: count('h1, h2, h3, h4'), listItems: count('li'), tables: count('table'), codeBlocks: count('pre') };
+      return {
+        headings: count('h1, h2, h3, h4'),
+        listItems: count('li'),
+        tables: count('table'),
+        codeBlocks: count('pre'),
+      };
     });
     if (tracePath) writeFileSync(tracePath, trace);
     const summary = summariseTrace(trace);
@@ -287,7 +371,10 @@ export async function measureRender(stack: BenchStack, browser: Browser, testCas
     const scriptMs = summary.selfMs.script;
     const layoutMs = delta('LayoutDuration');
     const styleMs = delta('RecalcStyleDuration');
-    const error = outcome.error ?? (outcome.finishReason && outcome.finishReason !== 'stop' ? `finishReason ${outcome.finishReason}` : undefined) ?? pageErrors[0];
+    const error =
+      outcome.error ??
+      (outcome.finishReason && outcome.finishReason !== 'stop' ? `finishReason ${outcome.finishReason}` : undefined) ??
+      pageErrors[0];
     return {
       ...testCase,
       ok: outcome.ok && !error,

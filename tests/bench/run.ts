@@ -39,8 +39,11 @@ type Bench = (typeof BENCHES)[number];
 const args = process.argv.slice(2);
 const flag = (name: string) => args.find((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`));
 const value = (name: string) => flag(name)?.split('=').slice(1).join('=');
-const only = value('only')?.split(',').map((name) => name.trim()) as Bench[] | undefined;
-for (const name of only ?? []) if (!BENCHES.includes(name)) throw new Error(`--only: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`);
+const only = value('only')
+  ?.split(',')
+  .map((name) => name.trim()) as Bench[] | undefined;
+for (const name of only ?? [])
+  if (!BENCHES.includes(name)) throw new Error(`--only: unknown benchmark "${name}" (known: ${BENCHES.join(', ')})`);
 const selected = (name: Bench) => !only || only.includes(name);
 const outPath = value('out') ?? join(repoRoot, 'tests/bench/results.json');
 const keepTraces = Boolean(flag('traces'));
@@ -74,9 +77,16 @@ const run = promisify(execFile);
 function renderCases(): (RenderCase & { reps: number })[] {
   const cases: (RenderCase & { reps: number })[] = [];
   for (const cpuSlowdown of [1, 4]) {
-    cases.push({ tokens: 100, delay: 0, cpuSlowdown, reps: 3 }, { tokens: 1_000, delay: 0, cpuSlowdown, reps: 3 }, { tokens: 10_000, delay: 0, cpuSlowdown, reps: 1 });
+    cases.push(
+      { tokens: 100, delay: 0, cpuSlowdown, reps: 3 },
+      { tokens: 1_000, delay: 0, cpuSlowdown, reps: 3 },
+      { tokens: 10_000, delay: 0, cpuSlowdown, reps: 1 },
+    );
   }
-  cases.push({ tokens: 100, delay: 20, cpuSlowdown: 4, reps: 1 }, { tokens: 1_000, delay: 20, cpuSlowdown: 4, reps: 1 });
+  cases.push(
+    { tokens: 100, delay: 20, cpuSlowdown: 4, reps: 1 },
+    { tokens: 1_000, delay: 20, cpuSlowdown: 4, reps: 1 },
+  );
   if (full) cases.push({ tokens: 10_000, delay: 20, cpuSlowdown: 4, reps: 1 });
   return cases;
 }
@@ -104,8 +114,12 @@ async function main() {
   const outDir = mkdtempSync(join(tmpdir(), 'falcon-chat-bench-'));
   const results: Results = { machine: { ...describeMachine(), freeCores }, rows: [], notes: [] };
   log(`falcon-chat benchmarks, ${results.machine.date}`);
-  log(`${results.machine.cores} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, wrangler ${results.machine.wrangler}, commit ${results.machine.commit}`);
-  log(`load average ${fmt(results.machine.loadAverage, 2)}; a busy loop per core got ${fmt(freeCores, 2)} of ${results.machine.cores} cores`);
+  log(
+    `${results.machine.cores} × ${results.machine.cpu}, ${results.machine.memoryGiB} GiB, Node ${results.machine.node}, wrangler ${results.machine.wrangler}, commit ${results.machine.commit}`,
+  );
+  log(
+    `load average ${fmt(results.machine.loadAverage, 2)}; a busy loop per core got ${fmt(freeCores, 2)} of ${results.machine.cores} cores`,
+  );
   if (freeCores < results.machine.cores * 0.8) {
     const note = `The machine was busy when the run started (${fmt(freeCores, 2)} of ${results.machine.cores} cores free): timings are inflated.`;
     results.notes.push(note);
@@ -142,13 +156,22 @@ async function main() {
     }
     if (stack && selected('overhead')) {
       log('2. what the worker adds…');
-      results.overhead = await measureWorkerOverhead(stack, devInspection ? [...OVERHEAD_CASES, DEV_INSPECTION_CASE] : OVERHEAD_CASES, log);
+      results.overhead = await measureWorkerOverhead(
+        stack,
+        devInspection ? [...OVERHEAD_CASES, DEV_INSPECTION_CASE] : OVERHEAD_CASES,
+        log,
+      );
       results.relayBaseline = await measureRelayBaseline(outDir, { log });
       addOverheadRows(results);
     }
     if (stack && selected('cpu')) {
       log('4. CPU per answer…');
-      results.cpu = await measureWorkerCpu(stack, { bundlePath, outDir, wranglerToml: join(app, 'wrangler.toml'), log });
+      results.cpu = await measureWorkerCpu(stack, {
+        bundlePath,
+        outDir,
+        wranglerToml: join(app, 'wrangler.toml'),
+        log,
+      });
       addCpuRows(results);
     }
     if (stack && selected('render')) {
@@ -159,11 +182,15 @@ async function main() {
       for (const testCase of renderCases()) {
         const runs: RenderResult[] = [];
         for (let rep = 0; rep < testCase.reps; rep++) {
-          const trace = keepTraces ? join(outDir, `trace-${testCase.tokens}-${testCase.delay}-${testCase.cpuSlowdown}x-${rep}.json`) : undefined;
+          const trace = keepTraces
+            ? join(outDir, `trace-${testCase.tokens}-${testCase.delay}-${testCase.cpuSlowdown}x-${rep}.json`)
+            : undefined;
           let result = await measureRender(stack, browser, testCase, trace).catch((error: Error) => error);
           // One more try when the answer failed.
           if (result instanceof Error || !result.ok) {
-            log(`  ${testCase.tokens} tokens: ${result instanceof Error ? result.message : result.error}; trying once more`);
+            log(
+              `  ${testCase.tokens} tokens: ${result instanceof Error ? result.message : result.error}; trying once more`,
+            );
             result = await measureRender(stack, browser, testCase, trace);
           }
           runs.push(result);
@@ -234,7 +261,8 @@ function addRenderRows(results: Results) {
   }
   for (const delay of [0]) {
     for (const cpuSlowdown of [1, 4]) {
-      const at = (tokens: number) => render.find((r) => r.tokens === tokens && r.delay === delay && r.cpuSlowdown === cpuSlowdown);
+      const at = (tokens: number) =>
+        render.find((r) => r.tokens === tokens && r.delay === delay && r.cpuSlowdown === cpuSlowdown);
       const short = at(100);
       const long = at(10_000);
       if (short && long) {
@@ -319,7 +347,11 @@ function addOverheadRows(results: Results) {
 function addSizeRows(results: Results) {
   const size = results.size!;
   for (const file of size.files) {
-    results.rows.push({ bench: '5 Size', measure: file.file, result: `${kb(file.raw)} raw, ${kb(file.gzip)} gzip, ${kb(file.brotli)} brotli` });
+    results.rows.push({
+      bench: '5 Size',
+      measure: file.file,
+      result: `${kb(file.raw)} raw, ${kb(file.gzip)} gzip, ${kb(file.brotli)} brotli`,
+    });
   }
   const parts = size.workerBundleParts.slice(0, 3).map((part) => `${part.part} ${Math.round(part.share * 100)} %`);
   results.rows.push({ bench: '5 Size', measure: 'worker bundle, biggest parts (raw)', result: parts.join(', ') });
@@ -335,7 +367,11 @@ function addCpuRows(results: Results) {
     met: cpu.codeMsPerAnswer < 5,
   });
   const sources = cpu.bySource.slice(0, 4).map((source) => `${source.source} ${Math.round(source.share * 100)} %`);
-  results.rows.push({ bench: '4 CPU', measure: 'where that time goes (V8 profile, self time)', result: sources.join(', ') });
+  results.rows.push({
+    bench: '4 CPU',
+    measure: 'where that time goes (V8 profile, self time)',
+    result: sources.join(', '),
+  });
   results.rows.push({
     bench: '4 CPU',
     measure: `the same answer from a model faster than the worker (tokens batched every TOKEN_BATCH_MS)`,
@@ -354,14 +390,27 @@ function addCpuRows(results: Results) {
 
 function addConcurrencyRows(results: Results) {
   const c = results.concurrency!;
-  results.rows.push({ bench: '3 Visitors', measure: `${c.visitors} streaming chats for ${c.seconds} s: errors`, result: `${c.errors} of ${c.answers + c.errors} answers`, goal: '0', met: c.errors === 0 });
-  results.rows.push({ bench: '3 Visitors', measure: 'first token p50 / p95 (model: 150 ms)', result: `${fmtInt(c.ttftP50Ms)} / ${fmtInt(c.ttftP95Ms)} ms` });
+  results.rows.push({
+    bench: '3 Visitors',
+    measure: `${c.visitors} streaming chats for ${c.seconds} s: errors`,
+    result: `${c.errors} of ${c.answers + c.errors} answers`,
+    goal: '0',
+    met: c.errors === 0,
+  });
+  results.rows.push({
+    bench: '3 Visitors',
+    measure: 'first token p50 / p95 (model: 150 ms)',
+    result: `${fmtInt(c.ttftP50Ms)} / ${fmtInt(c.ttftP95Ms)} ms`,
+  });
   results.rows.push({
     bench: '3 Visitors',
     measure: 'worker (workerd) memory, start → end (peak)',
     result: `${fmt(c.memoryMiB.workerStart, 0)} → ${fmt(c.memoryMiB.workerEnd, 0)} MiB RSS (peak ${fmt(c.memoryMiB.workerPeak, 0)}); JS heap after GC ${fmt(c.memoryMiB.workerHeapStart, 1)} → ${fmt(c.memoryMiB.workerHeapEnd, 1)} MiB`,
   });
-  if (c.reloaded) results.notes.push('wrangler dev restarted the worker during the visitors run (a watched source file changed); its memory and CPU readings are not comparable.');
+  if (c.reloaded)
+    results.notes.push(
+      'wrangler dev restarted the worker during the visitors run (a watched source file changed); its memory and CPU readings are not comparable.',
+    );
   const cpu = c.cpuSeconds;
   results.rows.push({
     bench: '3 Visitors',
@@ -373,10 +422,20 @@ function addConcurrencyRows(results: Results) {
 function printTable(results: Results) {
   const header = ['', 'Measure', 'Result', 'Goal', ''];
   // By benchmark number (1 Render … 5 Size), keeping each benchmark's own order.
-  const rows = [...results.rows].sort((a, b) => a.bench.localeCompare(b.bench)).map((row) => [row.bench, row.measure, row.result, row.goal ?? '', row.met === undefined ? '' : row.met ? 'met' : 'MISSED']);
+  const rows = [...results.rows]
+    .sort((a, b) => a.bench.localeCompare(b.bench))
+    .map((row) => [
+      row.bench,
+      row.measure,
+      row.result,
+      row.goal ?? '',
+      row.met === undefined ? '' : row.met ? 'met' : 'MISSED',
+    ]);
   const m = results.machine;
   log(`\n## falcon-chat benchmarks, ${m.date.slice(0, 16).replace('T', ' ')} UTC`);
-  log(`${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.chromium ? `Chromium ${m.chromium}, ` : ''}wrangler ${m.wrangler}, commit ${m.commit}\n`);
+  log(
+    `${m.cores} × ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}, ${m.chromium ? `Chromium ${m.chromium}, ` : ''}wrangler ${m.wrangler}, commit ${m.commit}\n`,
+  );
   log(`| ${header.join(' | ')} |`);
   log(`|${header.map(() => '---').join('|')}|`);
   for (const row of rows) log(`| ${row.map((cell) => cell.replaceAll('|', '\\|')).join(' | ')} |`);

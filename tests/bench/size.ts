@@ -35,17 +35,25 @@ export function sizesOf(path: string, file: string): SizeEntry {
     raw: bytes.length,
     gzip: gzipSync(bytes, { level: 9 }).length,
     brotli: brotliCompressSync(bytes, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+        [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
+      },
     }).length,
   };
 }
 
 /** `wrangler deploy --dry-run --outdir <dir>` in `root`: the worker exactly as it would be uploaded. Returns wrangler's output. */
 export async function buildWorkerBundle(root: string, outDir: string): Promise<string> {
-  const { stdout, stderr } = await promisify(execFile)(join(repoRoot, 'node_modules/.bin/wrangler'), ['deploy', '--dry-run', '--outdir', outDir], {
-    cwd: root,
-    env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', WRANGLER_HIDE_BANNER: 'true' },
-  });
+  const { stdout, stderr } = await promisify(execFile)(
+    join(repoRoot, 'node_modules/.bin/wrangler'),
+    ['deploy', '--dry-run', '--outdir', outDir],
+    {
+      cwd: root,
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1', WRANGLER_HIDE_BANNER: 'true' },
+    },
+  );
   return stdout + stderr;
 }
 

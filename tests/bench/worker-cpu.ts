@@ -58,7 +58,14 @@ export interface CpuResult {
   /** The .cpuprofile written (open it in Chrome DevTools); not committed. */
   profilePath: string;
   /** workerd process running the worker under wrangler dev: CPU ms per answer (upper bound). */
-  workerdProcess: { pace: string; answers: number; parallel: number; msPerAnswer: number; proxyMsPerAnswer: number; errors: number }[];
+  workerdProcess: {
+    pace: string;
+    answers: number;
+    parallel: number;
+    msPerAnswer: number;
+    proxyMsPerAnswer: number;
+    errors: number;
+  }[];
 }
 
 export interface CpuOptions {
@@ -70,13 +77,21 @@ export interface CpuOptions {
   log?: (line: string) => void;
 }
 
-export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, wranglerToml, tokens = 1_000, log = console.log }: CpuOptions): Promise<CpuResult> {
+export async function measureWorkerCpu(
+  stack: BenchStack,
+  { bundlePath, outDir, wranglerToml, tokens = 1_000, log = console.log }: CpuOptions,
+): Promise<CpuResult> {
   const question = `How much CPU does this take? ${offlineDirective({ tokens, delay: 0 })}`;
   const body = chatBody(question);
 
   // The upstream request the worker makes for this question, and the model's answer to it as chunks.
   await stack.model.clearRecords();
-  const probe = await timedStream({ url: `${stack.worker.url}/api/chat`, body, headers: { origin: stack.nextOrigin() }, kind: 'worker' });
+  const probe = await timedStream({
+    url: `${stack.worker.url}/api/chat`,
+    body,
+    headers: { origin: stack.nextOrigin() },
+    kind: 'worker',
+  });
   if (probe.error) throw new Error(`the worker failed the CPU question: ${probe.error}`);
   const upstream = (await stack.model.records()).at(-1)!;
   const played = answerRequest(
@@ -95,13 +110,38 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
   const upstreamUrl = 'http://upstream.bench.invalid';
   const profilePath = join(outDir, 'worker-cpu.cpuprofile');
   // Every token its own network read, relayed at once: how any model at a human pace is answered (the headline).
-  const perToken = await runCpuChild({ bundlePath, outDir, chunks, upstreamUrl, upstreamHeaders: played.headers, env: { ...env, ...benchVars(upstreamUrl), TOKEN_BATCH_MS: '0' }, rateLimiters, assets, body, profileOut: profilePath });
+  const perToken = await runCpuChild({
+    bundlePath,
+    outDir,
+    chunks,
+    upstreamUrl,
+    upstreamHeaders: played.headers,
+    env: { ...env, ...benchVars(upstreamUrl), TOKEN_BATCH_MS: '0' },
+    rateLimiters,
+    assets,
+    body,
+    profileOut: profilePath,
+  });
   // The upstream all there at once, as from a model faster than the worker: relayed in TOKEN_BATCH_MS batches.
-  const batched = await runCpuChild({ bundlePath, outDir, chunks, upstreamUrl, upstreamHeaders: played.headers, env: { ...env, ...benchVars(upstreamUrl) }, rateLimiters, assets, body });
+  const batched = await runCpuChild({
+    bundlePath,
+    outDir,
+    chunks,
+    upstreamUrl,
+    upstreamHeaders: played.headers,
+    env: { ...env, ...benchVars(upstreamUrl) },
+    rateLimiters,
+    assets,
+    body,
+  });
   const rounds = perToken.rounds;
   const profile = analyseProfile(JSON.parse(readFileSync(profilePath, 'utf8')), readFileSync(bundlePath, 'utf8'), 100);
-  log(`  cpu worker code: ${median(rounds).toFixed(2)} ms per ${tokens}-token answer, every token on its own (rounds ${rounds.map((r) => r.toFixed(1)).join(', ')})`);
-  log(`  cpu worker code: ${median(batched.rounds).toFixed(2)} ms per ${tokens}-token answer from a model faster than the worker (${batched.tokenEvents} token events)`);
+  log(
+    `  cpu worker code: ${median(rounds).toFixed(2)} ms per ${tokens}-token answer, every token on its own (rounds ${rounds.map((r) => r.toFixed(1)).join(', ')})`,
+  );
+  log(
+    `  cpu worker code: ${median(batched.rounds).toFixed(2)} ms per ${tokens}-token answer from a model faster than the worker (${batched.tokenEvents} token events)`,
+  );
 
   // The workerd process under wrangler dev, over real connections.
   const workerdProcess: CpuResult['workerdProcess'] = [];
@@ -117,7 +157,13 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
         let started = 0;
         const lane = async () => {
           while (started++ < run.answers) {
-            const timing = await timedStream({ url: `${stack.worker.url}/api/chat`, body: runBody, headers: { origin: stack.nextOrigin() }, kind: 'worker', agent });
+            const timing = await timedStream({
+              url: `${stack.worker.url}/api/chat`,
+              body: runBody,
+              headers: { origin: stack.nextOrigin() },
+              kind: 'worker',
+              agent,
+            });
             if (timing.error) errors++;
           }
         };
@@ -137,7 +183,10 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
         after = { runtime: sum(runtime.map(cpuMs)), proxy: sum(proxy.map(cpuMs)) };
         const restarted = stack.processes().runtime.join(',') !== runtime.join(',');
         if (!restarted && errors === 0 && Number.isFinite(after.runtime - before.runtime)) break;
-        if (attempt < 3) log(`  cpu workerd process ${run.pace}: ${restarted ? 'the worker restarted' : `${errors} errors`}; measuring again`);
+        if (attempt < 3)
+          log(
+            `  cpu workerd process ${run.pace}: ${restarted ? 'the worker restarted' : `${errors} errors`}; measuring again`,
+          );
       }
       const result = {
         pace: run.pace,
@@ -148,7 +197,9 @@ export async function measureWorkerCpu(stack: BenchStack, { bundlePath, outDir, 
         errors,
       };
       workerdProcess.push(result);
-      log(`  cpu workerd process ${run.pace}: ${result.msPerAnswer.toFixed(0)} ms per answer (wrangler's proxy: ${result.proxyMsPerAnswer.toFixed(0)})`);
+      log(
+        `  cpu workerd process ${run.pace}: ${result.msPerAnswer.toFixed(0)} ms per answer (wrangler's proxy: ${result.proxyMsPerAnswer.toFixed(0)})`,
+      );
     }
   } finally {
     agent.destroy();
@@ -182,7 +233,12 @@ interface CpuJob {
 }
 
 /** Runs the bundle in a child Node process (see worker-cpu-child.mjs): CPU ms per answer in each round, playback subtracted. */
-async function runCpuChild({ bundlePath, outDir, profileOut, ...job }: CpuJob): Promise<{ rounds: number[]; stubMs: number; tokenEvents: number }> {
+async function runCpuChild({
+  bundlePath,
+  outDir,
+  profileOut,
+  ...job
+}: CpuJob): Promise<{ rounds: number[]; stubMs: number; tokenEvents: number }> {
   const jobPath = join(outDir, 'worker-cpu-job.json');
   writeFileSync(
     jobPath,
@@ -197,18 +253,31 @@ async function runCpuChild({ bundlePath, outDir, profileOut, ...job }: CpuJob): 
       profileOut,
     }),
   );
-  const { stdout } = await promisify(execFile)(process.execPath, [childScript, jobPath], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+  const { stdout } = await promisify(execFile)(process.execPath, [childScript, jobPath], {
+    cwd: repoRoot,
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const child = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
     measured: { cpuMs: number; wallMs: number }[];
     stub: { cpuMs: number };
     tokenEvents: number;
   };
-  return { rounds: child.measured.map((round) => round.cpuMs - child.stub.cpuMs), stubMs: child.stub.cpuMs, tokenEvents: child.tokenEvents };
+  return {
+    rounds: child.measured.map((round) => round.cpuMs - child.stub.cpuMs),
+    stubMs: child.stub.cpuMs,
+    tokenEvents: child.tokenEvents,
+  };
 }
 
 /** Values the benchmarks give the worker on top of wrangler.toml (as in bench-stack.ts). */
 function benchVars(upstreamUrl: string): Record<string, string> {
-  return { HF_ENDPOINT_URL: upstreamUrl, HF_TOKEN: 'hf_bench', ALLOWED_ORIGINS: '*', MAX_NEW_TOKENS: '11000', CONTEXT_TOKENS: '12000' };
+  return {
+    HF_ENDPOINT_URL: upstreamUrl,
+    HF_TOKEN: 'hf_bench',
+    ALLOWED_ORIGINS: '*',
+    MAX_NEW_TOKENS: '11000',
+    CONTEXT_TOKENS: '12000',
+  };
 }
 
 /** [vars] of wrangler.toml, and the names of its rate-limit and assets bindings. */
@@ -276,7 +345,8 @@ function analyseProfile(profile: Profile, bundle: string, answers: number) {
     functions.set(key, entry);
   });
   const bySourceMap = new Map<string, number>();
-  for (const entry of functions.values()) bySourceMap.set(entry.source, (bySourceMap.get(entry.source) ?? 0) + entry.ms);
+  for (const entry of functions.values())
+    bySourceMap.set(entry.source, (bySourceMap.get(entry.source) ?? 0) + entry.ms);
   return {
     bySource: [...bySourceMap.entries()]
       .sort((a, b) => b[1] - a[1])

@@ -96,7 +96,11 @@ export async function interleavedRounds<A extends string>(
 }
 
 /** Each arm's medians over the rounds of an answer of `tokens` tokens. */
-export function summariseArms<A extends string>(arms: readonly A[], rounds: Record<A, StreamTiming>[], tokens: number): Record<A, ArmSummary> {
+export function summariseArms<A extends string>(
+  arms: readonly A[],
+  rounds: Record<A, StreamTiming>[],
+  tokens: number,
+): Record<A, ArmSummary> {
   const summary = {} as Record<A, ArmSummary>;
   for (const arm of arms) {
     summary[arm] = {
@@ -108,9 +112,17 @@ export function summariseArms<A extends string>(arms: readonly A[], rounds: Reco
   return summary;
 }
 
-export async function measureWorkerOverhead(stack: BenchStack, cases = OVERHEAD_CASES, log = console.log): Promise<OverheadResult[]> {
+export async function measureWorkerOverhead(
+  stack: BenchStack,
+  cases = OVERHEAD_CASES,
+  log = console.log,
+): Promise<OverheadResult[]> {
   const results: OverheadResult[] = [];
-  const agents: Record<Arm, Agent> = { direct: new Agent({ keepAlive: true }), worker: new Agent({ keepAlive: true }), wrangler: new Agent({ keepAlive: true }) };
+  const agents: Record<Arm, Agent> = {
+    direct: new Agent({ keepAlive: true }),
+    worker: new Agent({ keepAlive: true }),
+    wrangler: new Agent({ keepAlive: true }),
+  };
   const runtimeUrl = await stack.workerRuntimeUrl();
   try {
     for (const testCase of cases) {
@@ -132,7 +144,9 @@ export async function measureWorkerOverhead(stack: BenchStack, cases = OVERHEAD_
       if (warm.error) throw new Error(`worker warm-up failed: ${warm.error}`);
       const upstream = (await stack.model.records()).at(-1);
       if (!upstream) throw new Error('the worker made no upstream request');
-      const upstreamHeaders = Object.fromEntries(Object.entries(upstream.headers).filter(([name]) => ['authorization', 'user-agent'].includes(name)));
+      const upstreamHeaders = Object.fromEntries(
+        Object.entries(upstream.headers).filter(([name]) => ['authorization', 'user-agent'].includes(name)),
+      );
       const direct = () =>
         timedStream({
           url: `${stack.model.url}${upstream.path}`,
@@ -144,16 +158,22 @@ export async function measureWorkerOverhead(stack: BenchStack, cases = OVERHEAD_
       await direct();
       await viaWorker('worker');
 
-      const { rounds, errors } = await interleavedRounds(ARMS, testCase.reps, (arm) => (arm === 'direct' ? direct() : viaWorker(arm)));
+      const { rounds, errors } = await interleavedRounds(ARMS, testCase.reps, (arm) =>
+        arm === 'direct' ? direct() : viaWorker(arm),
+      );
       await stack.model.clearRecords();
 
       const arms = summariseArms(ARMS, rounds, testCase.tokens);
-      const added = (arm: 'worker' | 'wrangler') => median(rounds.map((round) => round[arm].ttftMs - round.direct.ttftMs));
+      const added = (arm: 'worker' | 'wrangler') =>
+        median(rounds.map((round) => round[arm].ttftMs - round.direct.ttftMs));
       const result: OverheadResult = {
         ...testCase,
         arms,
         addedTtftMs: { worker: added('worker'), wrangler: added('wrangler') },
-        throughputRatio: { worker: arms.worker.tokensPerSecond / arms.direct.tokensPerSecond, wrangler: arms.wrangler.tokensPerSecond / arms.direct.tokensPerSecond },
+        throughputRatio: {
+          worker: arms.worker.tokensPerSecond / arms.direct.tokensPerSecond,
+          wrangler: arms.wrangler.tokensPerSecond / arms.direct.tokensPerSecond,
+        },
         errors,
       };
       results.push(result);

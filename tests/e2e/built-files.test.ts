@@ -21,11 +21,18 @@ describe('built files', () => {
     await writeFile(devVars, `HF_TOKEN=${TEST_HF_TOKEN}\n`);
     try {
       // What `wrangler deploy` would upload: the worker bundle (the assets are dist/).
-      await promisify(execFile)(`${repoRoot}node_modules/.bin/wrangler`, ['deploy', '--dry-run', '--outdir', out, '--env-file', devVars], {
-        cwd: repoRoot,
-        env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
-      });
-      const files = [...(await filesBelow(out)).filter((file) => file !== devVars), ...(await filesBelow(join(repoRoot, 'dist')))];
+      await promisify(execFile)(
+        `${repoRoot}node_modules/.bin/wrangler`,
+        ['deploy', '--dry-run', '--outdir', out, '--env-file', devVars],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false', NO_COLOR: '1' },
+        },
+      );
+      const files = [
+        ...(await filesBelow(out)).filter((file) => file !== devVars),
+        ...(await filesBelow(join(repoRoot, 'dist'))),
+      ];
       expect(files.some((file) => file.endsWith('falcon-chat.iife.js'))).toBe(true);
       expect(files.some((file) => file.endsWith('index.js'))).toBe(true);
       for (const file of files) {

@@ -64,7 +64,9 @@ beforeAll(async () => {
     if (request.url().endsWith('/api/chat') && request.method() === 'POST') chatHeaders.push(request.headers());
   });
   await page.goto(`${stack.workerUrl}/`);
-  await page.locator('falcon-chat').evaluate((chat) => chat.setAttribute('turnstile-sitekey', '1x00000000000000000000AA'));
+  await page
+    .locator('falcon-chat')
+    .evaluate((chat) => chat.setAttribute('turnstile-sitekey', '1x00000000000000000000AA'));
 });
 
 afterAll(async () => {
@@ -90,7 +92,9 @@ describe('the Turnstile bot check, end to end', () => {
     expect(await answers().last().textContent()).toMatch(/offline demo model/i);
 
     // One check for the whole visit, verified by the worker with the secret.
-    expect(siteverifyCalls.map((call) => [call.get('secret'), call.get('response')])).toEqual([[PASSING_SECRET, DUMMY_TOKEN]]);
+    expect(siteverifyCalls.map((call) => [call.get('secret'), call.get('response')])).toEqual([
+      [PASSING_SECRET, DUMMY_TOKEN],
+    ]);
     expect(chatHeaders).toHaveLength(2);
     expect(chatHeaders[0]['x-falcon-session']).toMatch(/^[\w-]+\.[\w-]+$/);
     expect(chatHeaders[1]['x-falcon-session']).toBe(chatHeaders[0]['x-falcon-session']);
@@ -98,7 +102,9 @@ describe('the Turnstile bot check, end to end', () => {
 
   it('a failed check keeps the question and says why, without asking the model', async () => {
     await page.reload();
-    await page.locator('falcon-chat').evaluate((chat) => chat.setAttribute('turnstile-sitekey', '2x00000000000000000000AB'));
+    await page
+      .locator('falcon-chat')
+      .evaluate((chat) => chat.setAttribute('turnstile-sitekey', '2x00000000000000000000AB'));
     siteverifyCalls = [];
     chatHeaders.length = 0;
     await ask('Blocked question');

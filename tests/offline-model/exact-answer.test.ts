@@ -7,7 +7,8 @@ import { tokenizeAt } from '../../demo/offline-model/tokenizer.ts';
 import { completionText, post, sseJson } from './helpers.ts';
 
 const decoder = new TextDecoder();
-const pieces = (text: string, cuts: readonly number[] | 'every') => tokenizeAt(text, cuts).map((token) => [...token.bytes]);
+const pieces = (text: string, cuts: readonly number[] | 'every') =>
+  tokenizeAt(text, cuts).map((token) => [...token.bytes]);
 const bytes = (text: string) => [...new TextEncoder().encode(text)];
 
 describe('answer=', () => {
@@ -44,16 +45,25 @@ describe('split-at=', () => {
     expect(pieces('', 'every')).toEqual([]);
   });
 
-  it('cuts inside a surrogate pair after the character\'s second UTF-8 byte', () => {
-    expect(pieces('🦅x', [1])).toEqual([[0xf0, 0x9f], [0xa6, 0x85, 0x78]]);
-    expect(pieces('🦅', 'every')).toEqual([[0xf0, 0x9f], [0xa6, 0x85]]);
+  it("cuts inside a surrogate pair after the character's second UTF-8 byte", () => {
+    expect(pieces('🦅x', [1])).toEqual([
+      [0xf0, 0x9f],
+      [0xa6, 0x85, 0x78],
+    ]);
+    expect(pieces('🦅', 'every')).toEqual([
+      [0xf0, 0x9f],
+      [0xa6, 0x85],
+    ]);
   });
 
   it('turns the answer into exactly those tokens, then EOS', () => {
     const script = answerScript('ignored', { answer: '<svg onload=x>', splitAt: [4] });
     expect(script.map((token) => decoder.decode(token.bytes))).toEqual(['<svg', ' onload=x>', '<|endoftext|>']);
     expect(script.at(-1)).toMatchObject({ id: 11, special: true });
-    expect(answerScript('ignored', { answer: 'ab' }).map((token) => decoder.decode(token.bytes))).toEqual(['ab', '<|endoftext|>']);
+    expect(answerScript('ignored', { answer: 'ab' }).map((token) => decoder.decode(token.bytes))).toEqual([
+      'ab',
+      '<|endoftext|>',
+    ]);
   });
 });
 

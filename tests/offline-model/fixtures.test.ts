@@ -11,7 +11,12 @@ import { renderPlan } from '../../demo/offline-model/stream-plan.ts';
 import { fixture, post } from './helpers.ts';
 
 const utf8 = new TextEncoder();
-const token = (id: number, text: string, logprob: number, special = false): ScriptedToken => ({ id, bytes: utf8.encode(text), logprob, special });
+const token = (id: number, text: string, logprob: number, special = false): ScriptedToken => ({
+  id,
+  bytes: utf8.encode(text),
+  logprob,
+  special,
+});
 
 // The real Falcon-7B tokens and logprobs of §6.
 const HELLO = token(23090, ' Hello', -1.8251953);
@@ -24,14 +29,29 @@ const DANIEL = token(8156, ' Daniel', -0.23803711);
 const EOS = token(11, '<|endoftext|>', -0.10205078, true);
 
 const INPUTS = 'System: You are a helpful assistant.\nUser: Say hello\nAssistant:';
-const PARAMETERS = { max_new_tokens: 64, temperature: 0.7, stop: ['\nUser:', '<|endoftext|>'], details: true, return_full_text: false, seed: 42 };
+const PARAMETERS = {
+  max_new_tokens: 64,
+  temperature: 0.7,
+  stop: ['\nUser:', '<|endoftext|>'],
+  details: true,
+  return_full_text: false,
+  seed: 42,
+};
 const CREATED = 1767225600;
 const E2_CONTENT = `hello${' hello'.repeat(1493)}`;
 
 /** The body the pure pipeline streams for `body` on `path`, with the model "saying" `script`. */
 function scripted(path: string, body: unknown, script: ScriptedToken[]): Buffer {
   const config = defaultConfig({ now: () => CREATED, script: () => script });
-  const answer = answerRequest({ method: 'POST', url: path, headers: { 'content-type': 'application/json' }, body: utf8.encode(JSON.stringify(body)) }, config);
+  const answer = answerRequest(
+    {
+      method: 'POST',
+      url: path,
+      headers: { 'content-type': 'application/json' },
+      body: utf8.encode(JSON.stringify(body)),
+    },
+    config,
+  );
   if (answer.kind !== 'stream') throw new Error(`expected a stream, got ${answer.kind}`);
   return Buffer.from(renderPlan(answer.actions, answer.framing));
 }
@@ -44,12 +64,18 @@ function expectBytes(actual: Buffer, name: string) {
 
 describe('byte-exact transcripts (§6), scripted', () => {
   it('A: /generate_stream ending with EOS', () => {
-    expectBytes(scripted('/generate_stream', { inputs: INPUTS, parameters: PARAMETERS }, [HELLO, BANG, EOS]), 'A_generate_stream_eos.sse');
+    expectBytes(
+      scripted('/generate_stream', { inputs: INPUTS, parameters: PARAMETERS }, [HELLO, BANG, EOS]),
+      'A_generate_stream_eos.sse',
+    );
   });
 
   it('B: the stop sequence "\\nUser:" arrives as three tokens and ends the stream', () => {
     const script = [HELLO, BANG, NEWLINE, USER, COLON, EOS];
-    expectBytes(scripted('/generate_stream', { inputs: INPUTS, parameters: PARAMETERS }, script), 'B_generate_stream_stop_sequence.sse');
+    expectBytes(
+      scripted('/generate_stream', { inputs: INPUTS, parameters: PARAMETERS }, script),
+      'B_generate_stream_stop_sequence.sse',
+    );
   });
 
   it('C: max_new_tokens 3 ends with length, greedy so no seed', () => {
@@ -62,7 +88,10 @@ describe('byte-exact transcripts (§6), scripted', () => {
 
   it('D: a generation error after two tokens (fault=midstream-error,after=2)', () => {
     const body = { inputs: INPUTS, parameters: PARAMETERS };
-    expectBytes(scripted('/scenario/fault=midstream-error,after=2/generate_stream', body, [HELLO, BANG, EOS]), 'D_generate_stream_midstream_error.sse');
+    expectBytes(
+      scripted('/scenario/fault=midstream-error,after=2/generate_stream', body, [HELLO, BANG, EOS]),
+      'D_generate_stream_midstream_error.sse',
+    );
   });
 
   it('D2: the token budget refused before the first token', () => {
@@ -93,7 +122,14 @@ describe('byte-exact transcripts (§6), scripted', () => {
   });
 
   it('F: /v1/completions, the final chunk saying <|endoftext|>', () => {
-    const body = { model: 'http://127.0.0.1:8080', prompt: INPUTS, max_tokens: 64, temperature: 0.7, stop: ['\nUser:', '<|endoftext|>'], stream: true };
+    const body = {
+      model: 'http://127.0.0.1:8080',
+      prompt: INPUTS,
+      max_tokens: 64,
+      temperature: 0.7,
+      stop: ['\nUser:', '<|endoftext|>'],
+      stream: true,
+    };
     expectBytes(scripted('/v1/completions', body, [HELLO, BANG, EOS]), 'F_completions_stream.sse');
   });
 });
@@ -106,11 +142,15 @@ describe('byte-exact transcripts (§6), over HTTP', () => {
   afterAll(() => model.close());
 
   it('D2 with the response head of §6', async () => {
-    const response = await post(`${model.url}/generate_stream`, { inputs: ' hello'.repeat(1500), parameters: { ...PARAMETERS, max_new_tokens: 600 } });
+    const response = await post(`${model.url}/generate_stream`, {
+      inputs: ' hello'.repeat(1500),
+      parameters: { ...PARAMETERS, max_new_tokens: 600 },
+    });
     expect(response.status).toBe(200);
     expect(response.body.equals(fixture('D2_generate_stream_validation_error.sse'))).toBe(true);
     const pairs = [];
-    for (let i = 0; i < response.rawHeaders.length; i += 2) pairs.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
+    for (let i = 0; i < response.rawHeaders.length; i += 2)
+      pairs.push([response.rawHeaders[i], response.rawHeaders[i + 1]]);
     expect(pairs.slice(0, 5)).toEqual([
       ['content-type', 'text/event-stream'],
       ['cache-control', 'no-cache'],

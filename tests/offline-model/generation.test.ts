@@ -5,10 +5,21 @@ import type { ScriptedToken } from '../../demo/offline-model/script.ts';
 import { EOS_TOKEN } from '../../demo/offline-model/tokenizer.ts';
 
 const utf8 = new TextEncoder();
-const word = (text: string): ScriptedToken => ({ id: 100 + text.length, bytes: utf8.encode(text), logprob: -0.5, special: false });
-const bytes = (...values: number[]): ScriptedToken => ({ id: 5000 + values[0], bytes: Uint8Array.from(values), logprob: -0.5, special: false });
+const word = (text: string): ScriptedToken => ({
+  id: 100 + text.length,
+  bytes: utf8.encode(text),
+  logprob: -0.5,
+  special: false,
+});
+const bytes = (...values: number[]): ScriptedToken => ({
+  id: 5000 + values[0],
+  bytes: Uint8Array.from(values),
+  logprob: -0.5,
+  special: false,
+});
 const eos: ScriptedToken = { ...EOS_TOKEN, logprob: -0.1 };
-const texts = (script: ScriptedToken[], limits: Parameters<typeof generate>[1]) => generate(script, limits).steps.map((step) => step.token.text);
+const texts = (script: ScriptedToken[], limits: Parameters<typeof generate>[1]) =>
+  generate(script, limits).steps.map((step) => step.token.text);
 
 describe('finish reasons in TGI order', () => {
   it('ends on EOS; generated_text leaves the special token out', () => {
@@ -16,7 +27,12 @@ describe('finish reasons in TGI order', () => {
     expect(finished).toBe(true);
     expect(steps.map((step) => step.token.text)).toEqual([' Hi', '!', '<|endoftext|>']);
     expect(steps.at(-1)?.token.special).toBe(true);
-    expect(steps.at(-1)?.finish).toEqual({ reason: 'eos_token', generatedText: ' Hi!', generatedTokens: 3, stopSequence: undefined });
+    expect(steps.at(-1)?.finish).toEqual({
+      reason: 'eos_token',
+      generatedText: ' Hi!',
+      generatedTokens: 3,
+      stopSequence: undefined,
+    });
     expect(steps.slice(0, -1).every((step) => step.finish === null)).toBe(true);
   });
 
@@ -34,7 +50,11 @@ describe('finish reasons in TGI order', () => {
     const script = [word(' Hi'), word('\n'), word('User'), word(':'), word(' more'), eos];
     const { steps } = generate(script, { maxNewTokens: 10, stop: ['\nUser:'] });
     expect(steps.map((step) => step.token.text)).toEqual([' Hi', '\n', 'User', ':']);
-    expect(steps.at(-1)?.finish).toMatchObject({ reason: 'stop_sequence', generatedText: ' Hi\nUser:', stopSequence: '\nUser:' });
+    expect(steps.at(-1)?.finish).toMatchObject({
+      reason: 'stop_sequence',
+      generatedText: ' Hi\nUser:',
+      stopSequence: '\nUser:',
+    });
   });
 
   it("matches only as a suffix at token boundaries ('Pari' does not stop ' Paris')", () => {
@@ -57,12 +77,20 @@ describe('finish reasons in TGI order', () => {
   });
 
   it('vLLM matching finds the stop string inside a token and cuts it off', () => {
-    const { steps } = generate([word(' Hi'), word('\nUser: more'), eos], { maxNewTokens: 10, stop: ['\nUser:'], stopMatching: 'substring' });
+    const { steps } = generate([word(' Hi'), word('\nUser: more'), eos], {
+      maxNewTokens: 10,
+      stop: ['\nUser:'],
+      stopMatching: 'substring',
+    });
     expect(steps.at(-1)?.finish).toMatchObject({ reason: 'stop_sequence', generatedText: ' Hi' });
   });
 
   it('puts the prompt first with return_full_text', () => {
-    const { steps } = generate([word(' Hi'), eos], { maxNewTokens: 10, stop: [], fullTextPrefix: 'User: x\nAssistant:' });
+    const { steps } = generate([word(' Hi'), eos], {
+      maxNewTokens: 10,
+      stop: [],
+      fullTextPrefix: 'User: x\nAssistant:',
+    });
     expect(steps.at(-1)?.finish?.generatedText).toBe('User: x\nAssistant: Hi');
   });
 });
@@ -81,7 +109,10 @@ describe('partial UTF-8 (§1.6)', () => {
   });
 
   it('empties generated_text when generation stops mid-character', () => {
-    const { steps } = generate([word(' Hi'), bytes(eagle[0], eagle[1]), bytes(eagle[2], eagle[3])], { maxNewTokens: 2, stop: [] });
+    const { steps } = generate([word(' Hi'), bytes(eagle[0], eagle[1]), bytes(eagle[2], eagle[3])], {
+      maxNewTokens: 2,
+      stop: [],
+    });
     expect(steps.at(-1)?.finish).toMatchObject({ reason: 'length', generatedText: '' });
   });
 

@@ -40,7 +40,10 @@ export interface RawRequest {
   hangUpAfterHead?: boolean;
 }
 
-export function send(url: string, { method = 'POST', headers = {}, json, body, onChunk, hangUpAfterHead }: RawRequest = {}): Promise<RawResponse> {
+export function send(
+  url: string,
+  { method = 'POST', headers = {}, json, body, onChunk, hangUpAfterHead }: RawRequest = {},
+): Promise<RawResponse> {
   const payload = json !== undefined ? JSON.stringify(json) : body;
   const allHeaders = json !== undefined ? { 'content-type': 'application/json', ...headers } : headers;
   return new Promise((resolve, reject) => {
@@ -51,7 +54,15 @@ export function send(url: string, { method = 'POST', headers = {}, json, body, o
         if (settled) return;
         settled = true;
         const all = Buffer.concat(chunks);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, rawHeaders: res.rawHeaders, chunks, body: all, text: all.toString('utf8'), broken });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          rawHeaders: res.rawHeaders,
+          chunks,
+          body: all,
+          text: all.toString('utf8'),
+          broken,
+        });
       };
       if (hangUpAfterHead) {
         req.destroy();

@@ -21,7 +21,9 @@ async function collect<T>(stream: AsyncIterable<T>): Promise<T[]> {
 describe('@huggingface/inference against the offline model', () => {
   it('textGenerationStream yields OpenAI completion chunks whose texts make the answer', async () => {
     const client = new InferenceClient('hf_test').endpoint(`${model.url}/scenario/tag=hf-text`);
-    const chunks = await collect(client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }));
+    const chunks = await collect(
+      client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }),
+    );
     // Since 4.13.17 the chunks are raw /v1/completions chunks, whatever the type says.
     const raw = chunks as unknown as { object: string; choices: { text: string; finish_reason: string }[] }[];
     expect(raw.every((chunk) => chunk.object === 'text_completion')).toBe(true);
@@ -31,7 +33,13 @@ describe('@huggingface/inference against the offline model', () => {
     const [record] = model.records('hf-text');
     expect(record.path).toBe('/scenario/tag=hf-text/v1/completions');
     expect(record.headers.authorization).toBe('Bearer hf_test');
-    expect(record.body).toMatchObject({ stream: true, max_tokens: 512, stop: PARAMETERS.stop, temperature: 0.7, prompt: PROMPT });
+    expect(record.body).toMatchObject({
+      stream: true,
+      max_tokens: 512,
+      stop: PARAMETERS.stop,
+      temperature: 0.7,
+      prompt: PROMPT,
+    });
 
     const whole = await client.textGeneration({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false });
     expect(text).toBe(`${whole.generated_text}<|endoftext|>`);
@@ -40,7 +48,12 @@ describe('@huggingface/inference against the offline model', () => {
 
   it('chatCompletionStream works, echoing the endpoint URL as the model', async () => {
     const client = new InferenceClient('hf_test').endpoint(model.url);
-    const chunks = await collect(client.chatCompletionStream({ messages: [{ role: 'user', content: 'What is an eagle? 🦅' }] }, { retry_on_error: false }));
+    const chunks = await collect(
+      client.chatCompletionStream(
+        { messages: [{ role: 'user', content: 'What is an eagle? 🦅' }] },
+        { retry_on_error: false },
+      ),
+    );
     const text = chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? '').join('');
     expect(text).toContain('offline demo model, not a real LLM');
     expect(chunks.at(-1)?.choices[0].finish_reason).toBe('stop');
@@ -48,18 +61,27 @@ describe('@huggingface/inference against the offline model', () => {
   });
 
   it('reads cut-up, CRLF and comment-laden streams the same', async () => {
-    const reference = await collect(new InferenceClient('hf_test').endpoint(model.url).textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }));
-    const textOf = (chunks: unknown[]) => (chunks as { choices: { text: string }[] }[]).map((chunk) => chunk.choices[0].text).join('');
+    const reference = await collect(
+      new InferenceClient('hf_test')
+        .endpoint(model.url)
+        .textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }),
+    );
+    const textOf = (chunks: unknown[]) =>
+      (chunks as { choices: { text: string }[] }[]).map((chunk) => chunk.choices[0].text).join('');
     for (const items of ['chunk=3', 'split=utf8', 'eol=crlf,comments=1', 'framing=nospace']) {
       const client = new InferenceClient('hf_test').endpoint(`${model.url}/scenario/${items}`);
-      const chunks = await collect(client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }));
+      const chunks = await collect(
+        client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }),
+      );
       expect(textOf(chunks), items).toBe(textOf(reference));
     }
   });
 
   it('throws on an in-band error, with status 200', async () => {
     const client = new InferenceClient('hf_test').endpoint(`${model.url}/scenario/fault=midstream-error,after=2`);
-    const error = await collect(client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false })).catch((caught: unknown) => caught);
+    const error = await collect(
+      client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InferenceClientProviderApiError);
     expect((error as InferenceClientProviderApiError).message).toBe(
       'Failed to perform inference: an occurred while streaming the response: Request failed during generation: Server error: CUDA out of memory. Tried to allocate 20.00 MiB',
@@ -69,9 +91,13 @@ describe('@huggingface/inference against the offline model', () => {
 
   it('throws on http-503 once, without retrying', async () => {
     const client = new InferenceClient('hf_test').endpoint(`${model.url}/scenario/fault=http-503,tag=hf-503`);
-    const error = await collect(client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false })).catch((caught: unknown) => caught);
+    const error = await collect(
+      client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InferenceClientProviderApiError);
-    expect((error as InferenceClientProviderApiError).message).toBe('Failed to perform inference: Model tiiuae/falcon-7b-instruct is currently loading');
+    expect((error as InferenceClientProviderApiError).message).toBe(
+      'Failed to perform inference: Model tiiuae/falcon-7b-instruct is currently loading',
+    );
     expect((error as InferenceClientProviderApiError).httpResponse.status).toBe(503);
     expect(model.records('hf-503')).toHaveLength(1);
   });
@@ -82,7 +108,10 @@ describe('@huggingface/inference against the offline model', () => {
     const received: unknown[] = [];
     const done = collect(
       (async function* () {
-        for await (const chunk of client.textGenerationStream({ inputs: PROMPT, parameters: PARAMETERS }, { retry_on_error: false, signal: controller.signal })) {
+        for await (const chunk of client.textGenerationStream(
+          { inputs: PROMPT, parameters: PARAMETERS },
+          { retry_on_error: false, signal: controller.signal },
+        )) {
           received.push(chunk);
           if (received.length === 2) controller.abort();
           yield chunk;

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => model.close());
 
-const inBand = (message: string) => `data: {"error":"Input validation error: ${message}","error_type":"validation"}\n\n`;
+const inBand = (message: string) =>
+  `data: {"error":"Input validation error: ${message}","error_type":"validation"}\n\n`;
 
 describe('validation on /generate_stream: HTTP 200, one in-band event, no [DONE]', () => {
   it.each([
@@ -28,8 +29,15 @@ describe('validation on /generate_stream: HTTP 200, one in-band event, no [DONE]
   });
 
   it('the token budget, counted in 1024-token chunks', async () => {
-    const response = await post(`${model.url}/generate_stream`, { inputs: ' hello'.repeat(1100), parameters: { max_new_tokens: 2040 } });
-    expect(response.text).toBe(inBand('`inputs` tokens + `max_new_tokens` must be <= 2048. Given: 1100 `inputs` tokens and 1024 `max_new_tokens`'));
+    const response = await post(`${model.url}/generate_stream`, {
+      inputs: ' hello'.repeat(1100),
+      parameters: { max_new_tokens: 2040 },
+    });
+    expect(response.text).toBe(
+      inBand(
+        '`inputs` tokens + `max_new_tokens` must be <= 2048. Given: 1100 `inputs` tokens and 1024 `max_new_tokens`',
+      ),
+    );
   });
 
   it('empty inputs', async () => {
@@ -49,11 +57,19 @@ describe('validation elsewhere', () => {
   });
 
   it('in-band then [DONE] on the OpenAI routes', async () => {
-    const chat = await post(`${model.url}/v1/chat/completions`, { messages: [{ role: 'user', content: 'Hi' }], top_p: 1, stream: true });
+    const chat = await post(`${model.url}/v1/chat/completions`, {
+      messages: [{ role: 'user', content: 'Hi' }],
+      top_p: 1,
+      stream: true,
+    });
     expect(chat.text).toBe(
       'data: {"error":{"message":"Input validation error: `top_p` must be > 0.0 and < 1.0","http_status_code":422}}\n\ndata: [DONE]\n\n',
     );
-    const completions = await post(`${model.url}/v1/completions`, { prompt: PROMPT, stream: true, stop: ['a', 'b', 'c', 'd', 'e'] });
+    const completions = await post(`${model.url}/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+      stop: ['a', 'b', 'c', 'd', 'e'],
+    });
     expect(completions.text).toBe(
       'data: {"error":{"message":"Input validation error: `stop` supports up to 4 stop sequences. Given: 5","http_status_code":422}}\n\ndata: [DONE]\n\n',
     );
@@ -62,7 +78,10 @@ describe('validation elsewhere', () => {
 
 describe("axum's rejections, in text/plain", () => {
   it('415 without a JSON content type', async () => {
-    const response = await send(`${model.url}/generate`, { body: '{"inputs":"x"}', headers: { 'content-type': 'text/plain' } });
+    const response = await send(`${model.url}/generate`, {
+      body: '{"inputs":"x"}',
+      headers: { 'content-type': 'text/plain' },
+    });
     expect([response.status, response.headers['content-type'], response.text]).toEqual([
       415,
       'text/plain; charset=utf-8',
@@ -71,8 +90,14 @@ describe("axum's rejections, in text/plain", () => {
   });
 
   it('400 for broken JSON', async () => {
-    const response = await send(`${model.url}/v1/completions`, { body: '{"prompt": ', headers: { 'content-type': 'application/json' } });
-    expect([response.status, response.text]).toEqual([400, 'Failed to parse the request body as JSON: prompt: EOF while parsing a value at line 1 column 11']);
+    const response = await send(`${model.url}/v1/completions`, {
+      body: '{"prompt": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect([response.status, response.text]).toEqual([
+      400,
+      'Failed to parse the request body as JSON: prompt: EOF while parsing a value at line 1 column 11',
+    ]);
   });
 
   it('422 for the wrong shape', async () => {
@@ -83,7 +108,9 @@ describe("axum's rejections, in text/plain", () => {
       'Failed to deserialize the JSON body into the target type: missing field `inputs` at line 1 column 17',
     ]);
     const chat = await post(`${model.url}/v1/chat/completions`, { messages: 'hi' });
-    expect(chat.text).toBe('Failed to deserialize the JSON body into the target type: messages: invalid type: string "hi", expected a sequence at line 1 column 16');
+    expect(chat.text).toBe(
+      'Failed to deserialize the JSON body into the target type: messages: invalid type: string "hi", expected a sequence at line 1 column 16',
+    );
   });
 
   it('413 over 2 MB', async () => {
@@ -101,21 +128,37 @@ describe("axum's rejections, in text/plain", () => {
 describe('an API key, like TGI --api-key', () => {
   let guarded: OfflineModel;
   beforeAll(async () => {
-    guarded = await startOfflineModel({ quiet: true, apiKey: 'hf_secret', defaults: { delay: '0', 'first-delay': '0', tag: 'guarded' } });
+    guarded = await startOfflineModel({
+      quiet: true,
+      apiKey: 'hf_secret',
+      defaults: { delay: '0', 'first-delay': '0', tag: 'guarded' },
+    });
   });
   afterAll(() => guarded.close());
 
   it('refuses POSTs without the right bearer token with an empty 401', async () => {
-    for (const headers of [{}, { authorization: 'Bearer hf_wrong' }, { authorization: 'hf_secret' }] as Record<string, string>[]) {
+    for (const headers of [{}, { authorization: 'Bearer hf_wrong' }, { authorization: 'hf_secret' }] as Record<
+      string,
+      string
+    >[]) {
       const response = await post(`${guarded.url}/v1/completions`, { prompt: PROMPT }, { headers });
       expect([response.status, response.text]).toEqual([401, '']);
     }
   });
 
   it('accepts it, case-insensitively, and records the header either way', async () => {
-    const response = await post(`${guarded.url}/v1/completions`, { prompt: PROMPT, max_tokens: 1 }, { headers: { authorization: 'bearer HF_SECRET' } });
+    const response = await post(
+      `${guarded.url}/v1/completions`,
+      { prompt: PROMPT, max_tokens: 1 },
+      { headers: { authorization: 'bearer HF_SECRET' } },
+    );
     expect(response.status).toBe(200);
-    expect(guarded.records('guarded').map((record) => record.headers.authorization)).toEqual([undefined, 'Bearer hf_wrong', 'hf_secret', 'bearer HF_SECRET']);
+    expect(guarded.records('guarded').map((record) => record.headers.authorization)).toEqual([
+      undefined,
+      'Bearer hf_wrong',
+      'hf_secret',
+      'bearer HF_SECRET',
+    ]);
   });
 
   it('leaves GET routes open', async () => {

@@ -14,7 +14,11 @@ afterAll(() => model.close());
 
 let tagCounter = 0;
 /** POSTs a streaming body to `route` with `items` as the URL scenario, tagged; returns the response and its record. */
-async function withFault(items: string, route = '/v1/completions', body: Record<string, unknown> = { prompt: PROMPT, stream: true }) {
+async function withFault(
+  items: string,
+  route = '/v1/completions',
+  body: Record<string, unknown> = { prompt: PROMPT, stream: true },
+) {
   const tag = `fault-${++tagCounter}`;
   const response = await post(`${model.url}/scenario/${items},tag=${tag}${route}`, body);
   const record = await model.waitFor(tag, 'any', 5000);
@@ -24,12 +28,17 @@ async function withFault(items: string, route = '/v1/completions', body: Record<
 describe('in-stream faults', () => {
   it('error-before-first: "Model is overloaded" in each route\'s shape', async () => {
     const completions = await withFault('fault=error-before-first');
-    expect(completions.response.text).toBe(`data: {"error":{"message":"Model is overloaded","http_status_code":422}}\n\n${OPENAI_DONE}`);
+    expect(completions.response.text).toBe(
+      `data: {"error":{"message":"Model is overloaded","http_status_code":422}}\n\n${OPENAI_DONE}`,
+    );
     expect(completions.record).toMatchObject({ outcome: 'fault', tokensSent: 0 });
     const native = await withFault('fault=error-before-first', '/generate_stream', { inputs: PROMPT });
     expect(native.response.text).toBe('data: {"error":"Model is overloaded","error_type":"overloaded"}\n\n');
     const whole = await withFault('fault=error-before-first', '/generate', { inputs: PROMPT });
-    expect([whole.response.status, whole.response.text]).toEqual([429, '{"error":"Model is overloaded","error_type":"overloaded"}']);
+    expect([whole.response.status, whole.response.text]).toEqual([
+      429,
+      '{"error":"Model is overloaded","error_type":"overloaded"}',
+    ]);
   });
 
   it('midstream-error after N tokens, then [DONE] on the OpenAI routes only', async () => {
@@ -37,7 +46,10 @@ describe('in-stream faults', () => {
     const data = sseData(response.text);
     expect(data).toHaveLength(6);
     expect(JSON.parse(data[4])).toEqual({
-      error: { message: 'Request failed during generation: Server error: CUDA out of memory. Tried to allocate 20.00 MiB', http_status_code: 422 },
+      error: {
+        message: 'Request failed during generation: Server error: CUDA out of memory. Tried to allocate 20.00 MiB',
+        http_status_code: 422,
+      },
     });
     expect(data[5]).toBe('[DONE]');
     expect(record).toMatchObject({ outcome: 'fault', tokensSent: 4 });
@@ -46,8 +58,14 @@ describe('in-stream faults', () => {
       error: 'Request failed during generation: Server error: CUDA out of memory. Tried to allocate 20.00 MiB',
       error_type: 'generation',
     });
-    const chat = await withFault('fault=midstream-error,after=2', '/v1/chat/completions', { messages: [{ role: 'user', content: 'Hi' }], stream: true });
-    expect(sseData(chat.response.text).slice(-2)).toEqual([expect.stringContaining('"http_status_code":422'), '[DONE]']);
+    const chat = await withFault('fault=midstream-error,after=2', '/v1/chat/completions', {
+      messages: [{ role: 'user', content: 'Hi' }],
+      stream: true,
+    });
+    expect(sseData(chat.response.text).slice(-2)).toEqual([
+      expect.stringContaining('"http_status_code":422'),
+      '[DONE]',
+    ]);
   });
 
   it('incomplete: incomplete_generation_stream after N tokens', async () => {
@@ -100,7 +118,11 @@ describe('refusals the HF router gives before any model runs (§2.3)', () => {
     ['http-503', 503, '{"error":"Model tiiuae/falcon-7b-instruct is currently loading","estimated_time":20.0}'],
   ])('%s', async (fault, status, body) => {
     const { response, record } = await withFault(`fault=${fault}`);
-    expect([response.status, response.headers['content-type'], response.text]).toEqual([status, 'application/json', body]);
+    expect([response.status, response.headers['content-type'], response.text]).toEqual([
+      status,
+      'application/json',
+      body,
+    ]);
     expect(record).toMatchObject({ outcome: 'fault', status });
   });
 
@@ -166,7 +188,10 @@ describe('choosing the scenario', () => {
   });
 
   it('by the server defaults, below the URL', async () => {
-    const strict = await startOfflineModel({ quiet: true, defaults: { delay: '0', 'first-delay': '0', fault: 'http-503' } });
+    const strict = await startOfflineModel({
+      quiet: true,
+      defaults: { delay: '0', 'first-delay': '0', fault: 'http-503' },
+    });
     try {
       expect((await post(`${strict.url}/v1/completions`, { prompt: PROMPT })).status).toBe(503);
       expect((await post(`${strict.url}/scenario/fault=none/v1/completions`, { prompt: PROMPT })).status).toBe(200);

@@ -22,7 +22,14 @@ async function wholeAnswer(prompt = PROMPT): Promise<string> {
 
 describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
   it('streams the demo answer token by token, then <|endoftext|> with eos_token, then [DONE]', async () => {
-    const response = await post(`${model.url}/v1/completions`, { model: model.url, stream: true, max_tokens: 512, stop: STOP, temperature: 0.7, prompt: PROMPT });
+    const response = await post(`${model.url}/v1/completions`, {
+      model: model.url,
+      stream: true,
+      max_tokens: 512,
+      stop: STOP,
+      temperature: 0.7,
+      prompt: PROMPT,
+    });
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/event-stream');
     expect(sseData(response.text).at(-1)).toBe('[DONE]');
@@ -38,7 +45,11 @@ describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
     // The final chunk is another struct: other key order, usage, the raw EOS text (§1.12).
     expect(Object.keys(last)).toEqual(['object', 'id', 'created', 'model', 'system_fingerprint', 'choices', 'usage']);
     expect(last.choices[0]).toEqual({ index: 0, text: '<|endoftext|>', logprobs: null, finish_reason: 'eos_token' });
-    expect(last.usage).toEqual({ prompt_tokens: 18, completion_tokens: events.length, total_tokens: 18 + events.length });
+    expect(last.usage).toEqual({
+      prompt_tokens: 18,
+      completion_tokens: events.length,
+      total_tokens: 18 + events.length,
+    });
     expect(last.model).toBe('tiiuae/falcon-7b-instruct');
     // Half an emoji is an empty text (§1.6).
     expect(events.some((event) => event.choices[0].text === '')).toBe(true);
@@ -66,7 +77,11 @@ describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
   });
 
   it('stops on "\\nUser:" with stop_sequence, the stop text streamed and kept', async () => {
-    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/completions`, { prompt: PROMPT, stream: true, stop: STOP });
+    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+      stop: STOP,
+    });
     const events = sseJson(response.text);
     expect(events.slice(-3).map((event) => event.choices[0].text)).toEqual(['\n', 'User', ':']);
     expect(events.at(-1).choices[0].finish_reason).toBe('stop_sequence');
@@ -74,7 +89,10 @@ describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
   });
 
   it('without that stop string, runs on to EOS', async () => {
-    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/completions`, { prompt: PROMPT, stream: true });
+    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+    });
     const events = sseJson(response.text);
     expect(events.at(-1).choices[0].finish_reason).toBe('eos_token');
     expect(completionText(events)).toBe(`${await wholeAnswer()}\nUser: Thanks!<|endoftext|>`);
@@ -103,7 +121,10 @@ describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
     const suffix = await post(`${model.url}/v1/completions`, { prompt: PROMPT, suffix: 'x', stream: true });
     expect([suffix.status, JSON.parse(suffix.text)]).toEqual([
       422,
-      { error: 'Suffix is not supported and can be achieved by preprocessing the prompt.', error_type: 'suffix not supported' },
+      {
+        error: 'Suffix is not supported and can be achieved by preprocessing the prompt.',
+        error_type: 'suffix not supported',
+      },
     ]);
     const batch = await post(`${model.url}/v1/completions`, { prompt: ['a', 'b', 'c', 'd', 'e'] });
     expect([batch.status, JSON.parse(batch.text).error_type]).toEqual([422, 'batch size exceeded']);
@@ -113,17 +134,27 @@ describe('/v1/completions, what @huggingface/inference 4.13.30 calls', () => {
 describe("TGI's own routes", () => {
   it('/generate_stream: indexed token events, the special EOS, generated_text without it, details with a u64 seed', async () => {
     const body = `{"inputs":${JSON.stringify(PROMPT)},"parameters":{"details":true,"temperature":0.7,"seed":18446744073709551615}}`;
-    const response = await send(`${model.url}/generate_stream`, { body, headers: { 'content-type': 'application/json' } });
+    const response = await send(`${model.url}/generate_stream`, {
+      body,
+      headers: { 'content-type': 'application/json' },
+    });
     const events = sseJson(response.text);
     expect(sseData(response.text)).not.toContain('[DONE]');
     expect(events.map((event) => event.index)).toEqual(events.map((_, position) => position + 1));
     const last = events.at(-1);
     expect(last.token).toEqual({ id: 11, text: '<|endoftext|>', logprob: expect.any(Number), special: true });
-    expect(last.generated_text).toBe(events.slice(0, -1).map((event) => event.token.text).join(''));
+    expect(last.generated_text).toBe(
+      events
+        .slice(0, -1)
+        .map((event) => event.token.text)
+        .join(''),
+    );
     expect(last.generated_text).toBe(await wholeAnswer());
     expect(events.slice(0, -1).every((event) => event.generated_text === null && event.details === null)).toBe(true);
     // JSON.parse would round it: the digits are on the wire (§5.8).
-    expect(response.text).toContain(`"details":{"finish_reason":"eos_token","generated_tokens":${events.length},"seed":18446744073709551615,"input_length":18}}`);
+    expect(response.text).toContain(
+      `"details":{"finish_reason":"eos_token","generated_tokens":${events.length},"seed":18446744073709551615,"input_length":18}}`,
+    );
   });
 
   it('/generate_stream without details ends in "details":null', async () => {
@@ -134,12 +165,18 @@ describe("TGI's own routes", () => {
   it('/ puts the prompt first (return_full_text defaults to true there) and streams with stream:true', async () => {
     const streamed = await post(`${model.url}/`, { inputs: PROMPT, parameters: { max_new_tokens: 2 }, stream: true });
     expect(sseJson(streamed.text).at(-1).generated_text).toBe(`${PROMPT} This is`);
-    const whole = await post(`${model.url}/`, { inputs: PROMPT, parameters: { max_new_tokens: 2, return_full_text: false } });
+    const whole = await post(`${model.url}/`, {
+      inputs: PROMPT,
+      parameters: { max_new_tokens: 2, return_full_text: false },
+    });
     expect(JSON.parse(whole.text)).toEqual([{ generated_text: ' This is' }]);
   });
 
   it('/generate answers with details and timing headers', async () => {
-    const response = await post(`${model.url}/generate`, { inputs: PROMPT, parameters: { max_new_tokens: 2, details: true } });
+    const response = await post(`${model.url}/generate`, {
+      inputs: PROMPT,
+      parameters: { max_new_tokens: 2, details: true },
+    });
     expect(response.status).toBe(200);
     expect(JSON.parse(response.text)).toEqual({
       generated_text: ' This is',
@@ -154,7 +191,11 @@ describe("TGI's own routes", () => {
         ],
       },
     });
-    expect(response.headers).toMatchObject({ 'x-compute-type': 'gpu+optimized', 'x-prompt-tokens': '18', 'x-generated-tokens': '2' });
+    expect(response.headers).toMatchObject({
+      'x-compute-type': 'gpu+optimized',
+      'x-prompt-tokens': '18',
+      'x-generated-tokens': '2',
+    });
   });
 });
 
@@ -175,17 +216,33 @@ describe('/v1/chat/completions (with a Falcon chat template)', () => {
     const events = sseJson(response.text);
     const usage = events.at(-1);
     const chunks = events.slice(0, -1);
-    expect(chunks.every((chunk) => chunk.choices[0].delta.role === 'assistant' && chunk.id === '' && chunk.usage === null)).toBe(true);
+    expect(
+      chunks.every((chunk) => chunk.choices[0].delta.role === 'assistant' && chunk.id === '' && chunk.usage === null),
+    ).toBe(true);
     // The request's model is echoed unless it is "tgi" (§1.11).
     expect(chunks.every((chunk) => chunk.model === 'http://127.0.0.1:1/endpoint')).toBe(true);
-    expect(chunks.at(-1).choices[0]).toEqual({ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: 'stop' });
-    expect(usage).toMatchObject({ object: 'chat.completion.chunk', choices: [], usage: { prompt_tokens: 18, completion_tokens: chunks.length } });
+    expect(chunks.at(-1).choices[0]).toEqual({
+      index: 0,
+      delta: { role: 'assistant', content: '' },
+      logprobs: null,
+      finish_reason: 'stop',
+    });
+    expect(usage).toMatchObject({
+      object: 'chat.completion.chunk',
+      choices: [],
+      usage: { prompt_tokens: 18, completion_tokens: chunks.length },
+    });
     expect(chunks.map((chunk) => chunk.choices[0].delta.content).join('')).toBe(await wholeAnswer());
   });
 
   it('names the served model for "tgi" or no model, and has no usage chunk unless asked', async () => {
     for (const model_ of ['tgi', undefined]) {
-      const response = await post(`${model.url}/v1/chat/completions`, { model: model_, messages, stream: true, max_tokens: 2 });
+      const response = await post(`${model.url}/v1/chat/completions`, {
+        model: model_,
+        messages,
+        stream: true,
+        max_tokens: 2,
+      });
       const events = sseJson(response.text);
       expect(events).toHaveLength(2);
       expect(events.every((event) => event.model === 'tiiuae/falcon-7b-instruct')).toBe(true);
@@ -194,8 +251,15 @@ describe('/v1/chat/completions (with a Falcon chat template)', () => {
   });
 
   it('passes stop_sequence through unmapped', async () => {
-    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/chat/completions`, { messages, stream: true, stop: ['\nUser:'] });
-    expect(sseJson(response.text).at(-1).choices[0]).toMatchObject({ delta: { content: ':' }, finish_reason: 'stop_sequence' });
+    const response = await post(`${model.url}/scenario/ending=stop-sequence/v1/chat/completions`, {
+      messages,
+      stream: true,
+      stop: ['\nUser:'],
+    });
+    expect(sseJson(response.text).at(-1).choices[0]).toMatchObject({
+      delta: { content: ':' },
+      finish_reason: 'stop_sequence',
+    });
   });
 
   it('answers without streaming', async () => {
@@ -206,7 +270,9 @@ describe('/v1/chat/completions (with a Falcon chat template)', () => {
       created: expect.any(Number),
       model: 'tiiuae/falcon-7b-instruct',
       system_fingerprint: '3.0.1-sha-bb9095a',
-      choices: [{ index: 0, message: { role: 'assistant', content: ' This is' }, logprobs: null, finish_reason: 'length' }],
+      choices: [
+        { index: 0, message: { role: 'assistant', content: ' This is' }, logprobs: null, finish_reason: 'length' },
+      ],
       usage: { prompt_tokens: 18, completion_tokens: 2, total_tokens: 20 },
     });
   });
@@ -225,7 +291,11 @@ describe('/v1/chat/completions (with a Falcon chat template)', () => {
 
 describe('the vLLM flavour', () => {
   it('completions: cmpl- ids, "stop" with stop_reason, and the stop string left out', async () => {
-    const response = await post(`${model.url}/scenario/flavour=vllm,ending=stop-sequence/v1/completions`, { prompt: PROMPT, stream: true, stop: STOP });
+    const response = await post(`${model.url}/scenario/flavour=vllm,ending=stop-sequence/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+      stop: STOP,
+    });
     const events = sseJson(response.text);
     expect(events.every((event) => /^cmpl-[0-9a-f]{32}$/.test(event.id))).toBe(true);
     expect(events.at(-1).choices[0]).toMatchObject({ finish_reason: 'stop', stop_reason: '\nUser:' });
@@ -240,7 +310,9 @@ describe('the vLLM flavour', () => {
     const events = sseJson(response.text);
     expect(events[0].choices[0].delta).toEqual({ role: 'assistant', content: '' });
     expect(events.at(-1).choices[0]).toMatchObject({ finish_reason: 'stop', stop_reason: null });
-    expect(events.map((event) => event.choices[0].delta.content).join('')).toBe(await wholeAnswer('User: How do I bake bread?\nAssistant:'));
+    expect(events.map((event) => event.choices[0].delta.content).join('')).toBe(
+      await wholeAnswer('User: How do I bake bread?\nAssistant:'),
+    );
   });
 });
 
@@ -248,10 +320,26 @@ describe('GET routes', () => {
   it('/info, /health, /v1/models', async () => {
     const info = await get(`${model.url}/info`);
     expect(Object.keys(JSON.parse(info.text))).toEqual([
-      'model_id', 'model_sha', 'model_pipeline_tag', 'max_concurrent_requests', 'max_best_of', 'max_stop_sequences', 'max_input_tokens',
-      'max_total_tokens', 'validation_workers', 'max_client_batch_size', 'router', 'version', 'sha', 'docker_label',
+      'model_id',
+      'model_sha',
+      'model_pipeline_tag',
+      'max_concurrent_requests',
+      'max_best_of',
+      'max_stop_sequences',
+      'max_input_tokens',
+      'max_total_tokens',
+      'validation_workers',
+      'max_client_batch_size',
+      'router',
+      'version',
+      'sha',
+      'docker_label',
     ]);
-    expect(JSON.parse(info.text)).toMatchObject({ model_id: 'tiiuae/falcon-7b-instruct', max_total_tokens: 2048, max_input_tokens: 2047 });
+    expect(JSON.parse(info.text)).toMatchObject({
+      model_id: 'tiiuae/falcon-7b-instruct',
+      max_total_tokens: 2048,
+      max_input_tokens: 2047,
+    });
     const health = await get(`${model.url}/health`);
     expect([health.status, health.text]).toEqual([200, '']);
     expect(JSON.parse((await get(`${model.url}/v1/models`)).text)).toEqual({
@@ -270,18 +358,33 @@ describe('GET routes', () => {
 
 describe('HF-router-shaped paths', () => {
   it('serve the model named in the path', async () => {
-    const completions = await post(`${model.url}/hf-inference/models/tiiuae/falcon-40b-instruct/v1/completions`, { prompt: PROMPT, stream: true, max_tokens: 1 });
+    const completions = await post(`${model.url}/hf-inference/models/tiiuae/falcon-40b-instruct/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+      max_tokens: 1,
+    });
     expect(sseJson(completions.text)[0].model).toBe('tiiuae/falcon-40b-instruct');
-    const chat = await post(`${model.url}/models/org/some-model/v1/chat/completions`, { model: 'tgi', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 1 });
+    const chat = await post(`${model.url}/models/org/some-model/v1/chat/completions`, {
+      model: 'tgi',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 1,
+    });
     expect(JSON.parse(chat.text).model).toBe('org/some-model');
-    const compat = await post(`${model.url}/hf-inference/models/org/some-model`, { inputs: PROMPT, parameters: { max_new_tokens: 1 } });
+    const compat = await post(`${model.url}/hf-inference/models/org/some-model`, {
+      inputs: PROMPT,
+      parameters: { max_new_tokens: 1 },
+    });
     expect(JSON.parse(compat.text)).toEqual([{ generated_text: `${PROMPT} This` }]);
   });
 });
 
 describe('the request log', () => {
   it('records method, path, lower-cased headers and the parsed body', async () => {
-    await post(`${model.url}/scenario/tag=logged/v1/completions`, { prompt: PROMPT, max_tokens: 1 }, { headers: { Authorization: 'Bearer hf_x', 'X-Custom': 'y' } });
+    await post(
+      `${model.url}/scenario/tag=logged/v1/completions`,
+      { prompt: PROMPT, max_tokens: 1 },
+      { headers: { Authorization: 'Bearer hf_x', 'X-Custom': 'y' } },
+    );
     const [record] = model.records('logged');
     expect(record).toMatchObject({
       method: 'POST',
@@ -292,7 +395,11 @@ describe('the request log', () => {
       tag: 'logged',
       body: { prompt: PROMPT, max_tokens: 1 },
     });
-    expect(record.headers).toMatchObject({ authorization: 'Bearer hf_x', 'x-custom': 'y', 'content-type': 'application/json' });
+    expect(record.headers).toMatchObject({
+      authorization: 'Bearer hf_x',
+      'x-custom': 'y',
+      'content-type': 'application/json',
+    });
     const overHttp = JSON.parse((await get(`${model.url}/_offline/log?tag=logged`)).text);
     expect(overHttp).toEqual([expect.objectContaining({ seq: record.seq, headers: record.headers })]);
   });

@@ -22,15 +22,18 @@ function endsMidCharacter(chunk: Buffer): boolean {
 }
 
 describe('cut writes (§5.4)', () => {
-  it.each(['chunk=1', 'chunk=5', 'split=utf8'])('%s splits characters across network reads, and the bytes add up', async (items) => {
-    // /generate_stream has no timestamps, so two answers to one question are byte-identical.
-    const reference = await post(`${model.url}/generate_stream`, { inputs: PROMPT });
-    const cut = await post(`${model.url}/scenario/${items}/generate_stream`, { inputs: PROMPT });
-    expect(cut.chunks.length).toBeGreaterThan(reference.chunks.length);
-    expect(cut.chunks.some(endsMidCharacter)).toBe(true);
-    expect(cut.body.equals(reference.body)).toBe(true);
-    expect(sseJson(cut.text).at(-1).generated_text).toContain('🦅');
-  });
+  it.each(['chunk=1', 'chunk=5', 'split=utf8'])(
+    '%s splits characters across network reads, and the bytes add up',
+    async (items) => {
+      // /generate_stream has no timestamps, so two answers to one question are byte-identical.
+      const reference = await post(`${model.url}/generate_stream`, { inputs: PROMPT });
+      const cut = await post(`${model.url}/scenario/${items}/generate_stream`, { inputs: PROMPT });
+      expect(cut.chunks.length).toBeGreaterThan(reference.chunks.length);
+      expect(cut.chunks.some(endsMidCharacter)).toBe(true);
+      expect(cut.body.equals(reference.body)).toBe(true);
+      expect(sseJson(cut.text).at(-1).generated_text).toContain('🦅');
+    },
+  );
 });
 
 describe('keep-alive comments (§1.4)', () => {
@@ -71,12 +74,19 @@ describe('a client that leaves (§1.9)', () => {
     expect(record.endedAt).toEqual(expect.any(Number));
 
     // Let a slower request run start to end; the first one must not have gone on meanwhile.
-    await post(`${model.url}/scenario/delay=10,tokens=40,tag=after-${tag}/v1/completions`, { prompt: PROMPT, stream: true });
+    await post(`${model.url}/scenario/delay=10,tokens=40,tag=after-${tag}/v1/completions`, {
+      prompt: PROMPT,
+      stream: true,
+    });
     expect(model.records(tag)[0].tokensSent).toBe(record.tokensSent);
   });
 
   it('before the first token: the head is out, the body silent', async () => {
-    const response = await post(`${model.url}/scenario/fault=stall,after=0,tag=silent/v1/completions`, { prompt: PROMPT, stream: true }, { hangUpAfterHead: true });
+    const response = await post(
+      `${model.url}/scenario/fault=stall,after=0,tag=silent/v1/completions`,
+      { prompt: PROMPT, stream: true },
+      { hangUpAfterHead: true },
+    );
     expect(response.status).toBe(200);
     const record = await model.waitFor('silent', 'client-closed', 5000);
     expect(record).toMatchObject({ tokensSent: 0, firstTokenAt: null, outcome: 'client-closed' });
@@ -89,7 +99,12 @@ describe('/_offline/wait and /_offline/log', () => {
     await post(`${model.url}/scenario/tag=later/v1/completions`, { prompt: PROMPT, max_tokens: 2 });
     const response = await waiting;
     expect(response.status).toBe(200);
-    expect(JSON.parse(response.text)).toMatchObject({ tag: 'later', outcome: 'completed', status: 200, path: '/scenario/tag=later/v1/completions' });
+    expect(JSON.parse(response.text)).toMatchObject({
+      tag: 'later',
+      outcome: 'completed',
+      status: 200,
+      path: '/scenario/tag=later/v1/completions',
+    });
   });
 
   it('answers at once for a request that already ended', async () => {

@@ -16,7 +16,13 @@ class FakeResponse extends EventEmitter {
   }
 }
 
-const token = (n: number, wait: StreamAction['wait']): StreamAction => ({ kind: 'events', wait, payloads: [`t${n}`], token: true, terminated: true });
+const token = (n: number, wait: StreamAction['wait']): StreamAction => ({
+  kind: 'events',
+  wait,
+  payloads: [`t${n}`],
+  token: true,
+  terminated: true,
+});
 const actions: StreamAction[] = [token(1, 'first-token'), token(2, 'next-token'), token(3, 'next-token')];
 
 function writerFor(items: Record<string, string>) {

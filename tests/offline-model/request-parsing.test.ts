@@ -1,6 +1,11 @@
 /** Bad bodies get axum's and serde's exact words (§1.3). */
 import { describe, expect, it } from 'vitest';
-import { checkShape, completionRequest, generateRequest, type FieldType } from '../../demo/offline-model/request-shapes.ts';
+import {
+  checkShape,
+  completionRequest,
+  generateRequest,
+  type FieldType,
+} from '../../demo/offline-model/request-shapes.ts';
 import { parseSerdeJson } from '../../demo/offline-model/serde-json-parse.ts';
 
 function syntaxError(text: string): string {
@@ -51,7 +56,14 @@ describe('data errors, as serde_path_to_error words them', () => {
     fields: {
       a: { type: { kind: 'i32' }, required: true },
       b: {
-        type: { kind: 'seq', of: { kind: 'struct', name: 'Bar', fields: { x: { type: { kind: 'i32' }, required: true }, y: { type: { kind: 'i32' }, required: true } } } },
+        type: {
+          kind: 'seq',
+          of: {
+            kind: 'struct',
+            name: 'Bar',
+            fields: { x: { type: { kind: 'i32' }, required: true }, y: { type: { kind: 'i32' }, required: true } },
+          },
+        },
         required: true,
       },
     },
@@ -64,12 +76,30 @@ describe('data errors, as serde_path_to_error words them', () => {
   it.each([
     ['{"parameters":{}}', 'missing field `inputs` at line 1 column 17'],
     ['{"inputs":5}', 'inputs: invalid type: integer `5`, expected a string at line 1 column 11'],
-    ['{"inputs":"x","parameters":{"temperature":"hot"}}', 'parameters.temperature: invalid type: string "hot", expected f32 at line 1 column 47'],
-    ['{"inputs":"x","parameters":{"max_new_tokens":-1}}', 'parameters.max_new_tokens: invalid value: integer `-1`, expected u32 at line 1 column 47'],
-    ['{"inputs":"x","parameters":{"max_new_tokens":1.5}}', 'parameters.max_new_tokens: invalid type: floating point `1.5`, expected u32 at line 1 column 48'],
-    ['{"inputs":"x","parameters":{"stop":"\\n"}}', 'parameters.stop: invalid type: string "\\n", expected a sequence at line 1 column 39'],
-    ['{"inputs":"x","parameters":{"stop":[1]}}', 'parameters.stop[0]: invalid type: integer `1`, expected a string at line 1 column 37'],
-    ['{"inputs":"x","parameters":null}', 'parameters: invalid type: null, expected struct GenerateParameters at line 1 column 31'],
+    [
+      '{"inputs":"x","parameters":{"temperature":"hot"}}',
+      'parameters.temperature: invalid type: string "hot", expected f32 at line 1 column 47',
+    ],
+    [
+      '{"inputs":"x","parameters":{"max_new_tokens":-1}}',
+      'parameters.max_new_tokens: invalid value: integer `-1`, expected u32 at line 1 column 47',
+    ],
+    [
+      '{"inputs":"x","parameters":{"max_new_tokens":1.5}}',
+      'parameters.max_new_tokens: invalid type: floating point `1.5`, expected u32 at line 1 column 48',
+    ],
+    [
+      '{"inputs":"x","parameters":{"stop":"\\n"}}',
+      'parameters.stop: invalid type: string "\\n", expected a sequence at line 1 column 39',
+    ],
+    [
+      '{"inputs":"x","parameters":{"stop":[1]}}',
+      'parameters.stop[0]: invalid type: integer `1`, expected a string at line 1 column 37',
+    ],
+    [
+      '{"inputs":"x","parameters":null}',
+      'parameters: invalid type: null, expected struct GenerateParameters at line 1 column 31',
+    ],
     ['"x"', 'invalid type: string "x", expected struct GenerateRequest at line 1 column 3'],
     ['[1]', '[0]: invalid type: integer `1`, expected a string at line 1 column 2'],
     ['[]', 'invalid length 0, expected struct GenerateRequest with 3 elements at line 1 column 2'],
@@ -79,11 +109,17 @@ describe('data errors, as serde_path_to_error words them', () => {
   });
 
   it('accepts unknown members and integers for floats', () => {
-    expect(shapeError('{"inputs":"x","parameters":{"temperature":1,"whatever":[{}]},"extra":1}', generateRequest)).toBeNull();
+    expect(
+      shapeError('{"inputs":"x","parameters":{"temperature":1,"whatever":[{}]},"extra":1}', generateRequest),
+    ).toBeNull();
   });
 
   it("uses TGI's own words for a bad prompt", () => {
-    expect(shapeError('{"prompt":[]}', completionRequest)).toBe('prompt: Empty array detected. Do not use an empty array for the prompt. at line 1 column 12');
-    expect(shapeError('{"prompt":7}', completionRequest)).toBe('prompt: Expected a string or an array of strings at line 1 column 11');
+    expect(shapeError('{"prompt":[]}', completionRequest)).toBe(
+      'prompt: Empty array detected. Do not use an empty array for the prompt. at line 1 column 12',
+    );
+    expect(shapeError('{"prompt":7}', completionRequest)).toBe(
+      'prompt: Expected a string or an array of strings at line 1 column 11',
+    );
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCENARIO, directiveItems, resolveScenario, splitScenarioPath } from '../../demo/offline-model/scenario.ts';
+import {
+  DEFAULT_SCENARIO,
+  directiveItems,
+  resolveScenario,
+  splitScenarioPath,
+} from '../../demo/offline-model/scenario.ts';
 
 describe('scenario switches', () => {
   it('come from a URL prefix, URL-decoded', () => {
@@ -12,7 +17,10 @@ describe('scenario switches', () => {
   });
 
   it('take the last @offline(...) directive of the prompt', () => {
-    expect(directiveItems(['@offline(fault=stall) old', 'new @offline(fault=incomplete,after=1)'])).toEqual({ fault: 'incomplete', after: '1' });
+    expect(directiveItems(['@offline(fault=stall) old', 'new @offline(fault=incomplete,after=1)'])).toEqual({
+      fault: 'incomplete',
+      after: '1',
+    });
     expect(directiveItems(['no directive'])).toEqual({});
   });
 

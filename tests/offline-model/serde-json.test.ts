@@ -12,14 +12,21 @@ describe('serde_json output (§1.4)', () => {
   });
 
   it('writes floats as shortest f32 values, with a decimal point, and non-finite ones as null', () => {
-    expect(toSerdeJson([new JsonFloat(-1.8251953), new JsonFloat(20, 'f64'), new JsonFloat(Number.NaN), new JsonFloat(-0.0023403168)])).toBe(
-      '[-1.8251953,20.0,null,-0.0023403168]',
-    );
+    expect(
+      toSerdeJson([
+        new JsonFloat(-1.8251953),
+        new JsonFloat(20, 'f64'),
+        new JsonFloat(Number.NaN),
+        new JsonFloat(-0.0023403168),
+      ]),
+    ).toBe('[-1.8251953,20.0,null,-0.0023403168]');
     expect(shortestF32(0.1)).toBe(0.1);
     expect(shortestF32(1 / 3)).toBe(0.33333334);
   });
 
   it('keeps key order and leaves out undefined members', () => {
-    expect(toSerdeJson({ b: 1, a: [true, null], top_tokens: undefined, c: { d: 'x' } })).toBe('{"b":1,"a":[true,null],"c":{"d":"x"}}');
+    expect(toSerdeJson({ b: 1, a: [true, null], top_tokens: undefined, c: { d: 'x' } })).toBe(
+      '{"b":1,"a":[true,null],"c":{"d":"x"}}',
+    );
   });
 });

@@ -11,23 +11,36 @@ const generation = generate(answerScript('Hi', { tokens: 6 }), { maxNewTokens: 1
 describe('stream plans', () => {
   it('waits for the first token, then between tokens', () => {
     const actions = planStream({ encoder, generation, fault: 'none', after: 3, comments: false });
-    expect(actions.map((action) => action.wait)).toEqual(['first-token', 'next-token', 'next-token', 'next-token', 'next-token', 'next-token']);
-    expect(renderPlan(actions, TGI_FRAMING)).toBe('data: t1\n\ndata: t2\n\ndata: t3\n\ndata: t4\n\ndata: t5\n\ndata: t6\n\n');
+    expect(actions.map((action) => action.wait)).toEqual([
+      'first-token',
+      'next-token',
+      'next-token',
+      'next-token',
+      'next-token',
+      'next-token',
+    ]);
+    expect(renderPlan(actions, TGI_FRAMING)).toBe(
+      'data: t1\n\ndata: t2\n\ndata: t3\n\ndata: t4\n\ndata: t5\n\ndata: t6\n\n',
+    );
   });
 
   it('cuts in after `after` tokens, and always before the last', () => {
-    expect(renderPlan(planStream({ encoder, generation, fault: 'midstream-error', after: 2, comments: false }), TGI_FRAMING)).toBe(
-      'data: t1\n\ndata: t2\n\ndata: err\n\n',
-    );
+    expect(
+      renderPlan(planStream({ encoder, generation, fault: 'midstream-error', after: 2, comments: false }), TGI_FRAMING),
+    ).toBe('data: t1\n\ndata: t2\n\ndata: err\n\n');
     const late = planStream({ encoder, generation, fault: 'abrupt-close', after: 99, comments: false });
     expect(late.filter((action) => action.kind === 'events')).toHaveLength(5);
     expect(late.at(-1)).toEqual({ kind: 'close-abruptly', wait: 'next-token' });
-    expect(planStream({ encoder, generation, fault: 'stall', after: 0, comments: false })).toEqual([{ kind: 'stall', wait: 'first-token' }]);
+    expect(planStream({ encoder, generation, fault: 'stall', after: 0, comments: false })).toEqual([
+      { kind: 'stall', wait: 'first-token' },
+    ]);
   });
 
   it('adds comments between events', () => {
     const text = renderPlan(planStream({ encoder, generation, fault: 'none', after: 0, comments: true }), TGI_FRAMING);
-    expect(text).toBe('data: t1\n\n: ping\n\ndata: t2\n\ndata: t3\n\n:\n\ndata: t4\n\ndata: t5\n\n: ping\n\ndata: t6\n\n');
+    expect(text).toBe(
+      'data: t1\n\n: ping\n\ndata: t2\n\ndata: t3\n\n:\n\ndata: t4\n\ndata: t5\n\n: ping\n\ndata: t6\n\n',
+    );
   });
 
   it('leaves the blank line off the last event for no-final-newline, and frames other ways', () => {

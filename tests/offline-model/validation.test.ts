@@ -40,7 +40,9 @@ describe('validation', () => {
     expect(problem({ max_new_tokens: 5000 }, ' hello'.repeat(1100))).toBe(
       'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 2048. Given: 1100 `inputs` tokens and 1024 `max_new_tokens`',
     );
-    expect(problem({}, ' hello'.repeat(2048))).toBe('Input validation error: `inputs` must have less than 2047 tokens. Given: 2048');
+    expect(problem({}, ' hello'.repeat(2048))).toBe(
+      'Input validation error: `inputs` must have less than 2047 tokens. Given: 2048',
+    );
   });
 
   it('stops early with length when the next chunk no longer fits', () => {
@@ -60,7 +62,9 @@ describe('validation', () => {
   });
 
   it('refuses best_of and decoder_input_details on streaming routes', () => {
-    expect(checkStreamable({ best_of: 2 })?.message).toBe('Input validation error: `best_of` != 1 is not supported when streaming tokens');
+    expect(checkStreamable({ best_of: 2 })?.message).toBe(
+      'Input validation error: `best_of` != 1 is not supported when streaming tokens',
+    );
     expect(checkStreamable({ decoder_input_details: true })?.message).toBe(
       'Input validation error: `decoder_input_details` == true is not supported when streaming tokens',
     );

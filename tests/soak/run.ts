@@ -53,7 +53,9 @@ function runtimeAndProxy(stack: Stack): { runtime: number[]; proxy: number[] } {
  * runs it). wrangler's proxy turns network inspection on for a connected client; it is
  * turned off again, so the soak runs `wrangler dev` as it is with no DevTools open.
  */
-async function connectInspector(wranglerPid: number): Promise<{ heapKiB(): Promise<number>; close(): void } | undefined> {
+async function connectInspector(
+  wranglerPid: number,
+): Promise<{ heapKiB(): Promise<number>; close(): void } | undefined> {
   if (typeof WebSocket === 'undefined') return undefined;
   const args = commandLine(wranglerPid);
   const port = args[args.indexOf('--inspector-port') + 1];
@@ -80,7 +82,12 @@ async function connectInspector(wranglerPid: number): Promise<{ heapKiB(): Promi
       socket.send(JSON.stringify({ id, method }));
     });
   socket.addEventListener('message', (message) => {
-    const data = JSON.parse(String(message.data)) as { id?: number; method?: string; result?: unknown; error?: unknown };
+    const data = JSON.parse(String(message.data)) as {
+      id?: number;
+      method?: string;
+      result?: unknown;
+      error?: unknown;
+    };
     if (data.id !== undefined && pending.has(data.id)) {
       pending.get(data.id)!(data.result ?? data.error);
       pending.delete(data.id);
@@ -99,8 +106,13 @@ async function connectInspector(wranglerPid: number): Promise<{ heapKiB(): Promi
       await send('Runtime.discardConsoleEntries');
       await send('HeapProfiler.takeHeapSnapshot', 30_000);
       // V8's heap, plus what workerd keeps for the isolate outside it (embedder objects, ArrayBuffer contents).
-      const usage = (await send('Runtime.getHeapUsage')) as { usedSize?: number; embedderHeapUsedSize?: number; backingStorageSize?: number };
-      if (typeof usage?.usedSize !== 'number') throw new Error(`no heap usage from the inspector: ${JSON.stringify(usage)}`);
+      const usage = (await send('Runtime.getHeapUsage')) as {
+        usedSize?: number;
+        embedderHeapUsedSize?: number;
+        backingStorageSize?: number;
+      };
+      if (typeof usage?.usedSize !== 'number')
+        throw new Error(`no heap usage from the inspector: ${JSON.stringify(usage)}`);
       return (usage.usedSize + (usage.embedderHeapUsedSize ?? 0) + (usage.backingStorageSize ?? 0)) / 1024;
     },
     close: () => socket.close(),
@@ -136,7 +148,9 @@ async function chat(stack: Stack, index: number): Promise<string | null> {
         // documentation range: a label here, never an address anything is sent to.
         'cf-connecting-ip': `2001:db8::${index.toString(16)}`,
       },
-      body: JSON.stringify({ messages: [{ role: 'user', content: `${question} @offline(answer=${encodeAnswer(answer)})` }] }),
+      body: JSON.stringify({
+        messages: [{ role: 'user', content: `${question} @offline(answer=${encodeAnswer(answer)})` }],
+      }),
       signal: AbortSignal.timeout(CHAT_TIMEOUT_MS),
     });
   } catch (error) {
@@ -149,7 +163,8 @@ async function chat(stack: Stack, index: number): Promise<string | null> {
     return `stream broke: ${(error as Error).message}`;
   }
   if (response.status !== 200) return `status ${response.status}: ${body.slice(0, 200)}`;
-  if (!/^text\/event-stream/.test(response.headers.get('content-type') ?? '')) return `content-type ${response.headers.get('content-type')}`;
+  if (!/^text\/event-stream/.test(response.headers.get('content-type') ?? ''))
+    return `content-type ${response.headers.get('content-type')}`;
 
   let text = '';
   let done = 0;
@@ -175,7 +190,11 @@ interface Reading {
 }
 
 /** One memory check: the reading at the end may be at most 10 % above the one after chat BASELINE_AFTER (less is fine). */
-function compare(name: string, baseline: number | undefined, final: number | undefined): { line: string; passed: boolean } {
+function compare(
+  name: string,
+  baseline: number | undefined,
+  final: number | undefined,
+): { line: string; passed: boolean } {
   if (baseline === undefined || final === undefined) return { line: `${name}: not measured`, passed: false };
   const change = (final - baseline) / baseline;
   const passed = change <= MEMORY_TOLERANCE;
@@ -221,7 +240,10 @@ async function main(): Promise<number> {
   try {
     for (let index = 1; index <= CHATS; index++) {
       if (Date.now() - started > RUN_LIMIT_MS) {
-        failures.push({ chat: index, problem: `run limit of ${RUN_LIMIT_MS / 60_000} minutes reached; ${CHATS - index + 1} chats not run` });
+        failures.push({
+          chat: index,
+          problem: `run limit of ${RUN_LIMIT_MS / 60_000} minutes reached; ${CHATS - index + 1} chats not run`,
+        });
         break;
       }
       const problem = await chat(stack, index);
@@ -235,7 +257,9 @@ async function main(): Promise<number> {
         console.log(`soak: after chat ${index}: ${describe(baseline)}`);
       }
       if (index % 250 === 0) {
-        console.log(`soak: ${index} chats, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s, ${describe(read())}`);
+        console.log(
+          `soak: ${index} chats, ${failures.length} failed, ${((Date.now() - started) / 1000).toFixed(0)} s, ${describe(read())}`,
+        );
       }
     }
     final = read();
@@ -260,7 +284,8 @@ async function main(): Promise<number> {
       check.line += ` (not comparable: the runtime was restarted, workerd ${baseline.runtimePids} → ${final.runtimePids})`;
     }
   }
-  for (const info of [rss, proxy]) if (!checks.includes(info)) console.log(`soak: ${info.line.replace(/: FAILED$/, '')} (reported, not judged)`);
+  for (const info of [rss, proxy])
+    if (!checks.includes(info)) console.log(`soak: ${info.line.replace(/: FAILED$/, '')} (reported, not judged)`);
   for (const check of checks) console.log(`soak: ${check.line}`);
   for (const failure of failures.slice(0, 20)) console.log(`soak: chat ${failure.chat}: ${failure.problem}`);
   if (failures.length > 20) console.log(`soak: … and ${failures.length - 20} more failed chats`);

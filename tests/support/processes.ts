@@ -80,7 +80,6 @@ export function cpuMs(pid: number): number {
   }
 }
 
-
 /** TCP ports `pid` listens on (IPv4 and IPv6), from /proc/<pid>/fd and /proc/net/tcp*. */
 export function listeningPorts(pid: number): number[] {
   const inodes = new Set<string>();

@@ -17,7 +17,9 @@ export interface Stack {
  * in `wrangler dev` pointed at it by HF_ENDPOINT_URL alone, from the built
  * `dist/` (run `npm run build` first).
  */
-export async function startStack(options: { vars?: Record<string, string>; modelDefaults?: Record<string, string> } = {}): Promise<Stack> {
+export async function startStack(
+  options: { vars?: Record<string, string>; modelDefaults?: Record<string, string> } = {},
+): Promise<Stack> {
   const model = await startOfflineModel({ port: 0, quiet: true, defaults: options.modelDefaults });
   try {
     const worker = await startWranglerDev({

@@ -33,7 +33,8 @@ async function readAll(response: Response): Promise<{ events: ChatStreamEvent[];
 }
 
 const token = (text: string) => `event: token\ndata: ${JSON.stringify({ text })}\n\n`;
-const done = (finishReason = 'stop') => `event: done\ndata: ${JSON.stringify({ finishReason, completionTokens: 2 })}\n\n`;
+const done = (finishReason = 'stop') =>
+  `event: done\ndata: ${JSON.stringify({ finishReason, completionTokens: 2 })}\n\n`;
 
 describe('readChatResponse', () => {
   it('yields tokens in order, then done', async () => {
@@ -116,9 +117,7 @@ describe('readChatResponse', () => {
         else controller.error(new TypeError('network error'));
       },
     });
-    const { events, error } = await readAll(
-      new Response(body, { headers: { 'Content-Type': 'text/event-stream' } }),
-    );
+    const { events, error } = await readAll(new Response(body, { headers: { 'Content-Type': 'text/event-stream' } }));
     expect(events).to.have.length(1);
     expect((error as ChatError).code).to.equal('connection-lost');
   });
@@ -140,7 +139,9 @@ describe('readChatResponse', () => {
 
   it('shows the worker’s own visitor message for an error code it has no words for', async () => {
     const { error } = await readAll(
-      sseResponse([`event: error\ndata: ${JSON.stringify({ code: 'upstream_quota', message: 'Used up for today.' })}\n\n`]),
+      sseResponse([
+        `event: error\ndata: ${JSON.stringify({ code: 'upstream_quota', message: 'Used up for today.' })}\n\n`,
+      ]),
     );
     expect((error as ChatError).code).to.equal('server');
     expect((error as ChatError).message).to.equal('Used up for today.');
@@ -193,7 +194,11 @@ describe('readChatResponse', () => {
 describe('streamChat', () => {
   it('reports a server that cannot be reached as a network error', async () => {
     // Port 9 (discard) has nothing listening.
-    const answer = streamChat('http://127.0.0.1:9/api/chat', { messages: [{ role: 'user', content: 'hi' }] }, new AbortController().signal);
+    const answer = streamChat(
+      'http://127.0.0.1:9/api/chat',
+      { messages: [{ role: 'user', content: 'hi' }] },
+      new AbortController().signal,
+    );
     const error = await answer.next().catch((failure: unknown) => failure);
     expect(error).to.be.instanceOf(ChatError);
     expect((error as ChatError).code).to.equal('network');
@@ -202,7 +207,11 @@ describe('streamChat', () => {
   it('passes an abort through as an AbortError, not as a failure to show', async () => {
     const abort = new AbortController();
     abort.abort();
-    const answer = streamChat('http://127.0.0.1:9/api/chat', { messages: [{ role: 'user', content: 'hi' }] }, abort.signal);
+    const answer = streamChat(
+      'http://127.0.0.1:9/api/chat',
+      { messages: [{ role: 'user', content: 'hi' }] },
+      abort.signal,
+    );
     const error = await answer.next().catch((failure: unknown) => failure);
     expect(error).to.be.instanceOf(DOMException);
     expect((error as DOMException).name).to.equal('AbortError');

@@ -14,7 +14,12 @@ interface Size {
 /** The page area to capture, in CSS pixels. */
 function clipOf(element: Element, margin = 0) {
   const { left, top, width, height } = element.getBoundingClientRect();
-  return { x: Math.max(0, left - margin), y: Math.max(0, top - margin), width: width + 2 * margin, height: height + 2 * margin };
+  return {
+    x: Math.max(0, left - margin),
+    y: Math.max(0, top - margin),
+    width: width + 2 * margin,
+    height: height + 2 * margin,
+  };
 }
 
 async function screenshot(name: string, clip: ReturnType<typeof clipOf>) {
@@ -73,7 +78,9 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('dark', async () => {
-    const el = await fixture<FalconChat>(html`<falcon-chat theme="dark" heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat theme="dark" heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
+    );
     el.style.setProperty('--falcon-chat-height', '48rem');
     el.style.setProperty('width', '36rem');
     await ask(el, 'Show me a table', { tokens: 150 });

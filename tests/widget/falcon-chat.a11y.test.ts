@@ -28,7 +28,11 @@ describe('<falcon-chat> accessibility', () => {
   afterEach(() => emulateMedia({ colorScheme: 'light' }));
 
   for (const mode of ['inline', 'floating', 'fullscreen'] as const) {
-    for (const [theme, scheme] of [['light', 'light'], ['dark', 'light'], ['auto', 'dark']] as const) {
+    for (const [theme, scheme] of [
+      ['light', 'light'],
+      ['dark', 'light'],
+      ['auto', 'dark'],
+    ] as const) {
       it(`passes axe in ${mode} mode, ${theme} theme${theme === 'auto' ? ' (dark system)' : ''}, empty and with a conversation`, async () => {
         await emulateMedia({ colorScheme: scheme });
         const el = await fixture<FalconChat>(
@@ -56,10 +60,14 @@ describe('<falcon-chat> accessibility', () => {
   }
 
   it('gives every control an accessible name', async () => {
-    const el = await fixture<FalconChat>(html`<falcon-chat mode="floating" open show-settings endpoint=${endpoint}></falcon-chat>`);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat mode="floating" open show-settings endpoint=${endpoint}></falcon-chat>`,
+    );
     el.messages = CONVERSATION;
     await el.updateComplete;
-    const controls = [...el.shadowRoot!.querySelectorAll<HTMLElement>('button, textarea, input, summary, [tabindex="0"]')];
+    const controls = [
+      ...el.shadowRoot!.querySelectorAll<HTMLElement>('button, textarea, input, summary, [tabindex="0"]'),
+    ];
     expect(controls.length).to.be.greaterThan(10);
     for (const control of controls) {
       const labelled = control.id && el.shadowRoot!.querySelector(`label[for="${control.id}"]`);
@@ -77,13 +85,22 @@ describe('<falcon-chat> accessibility', () => {
     const observer = new MutationObserver((mutations) => {
       for (const mutation of mutations) {
         if (mutation.type === 'attributes') events.push(`busy=${log.getAttribute('aria-busy')}`);
-        else if ((mutation.target as Element).closest?.('[part~="assistant-message"]') ?? mutation.target.parentElement?.closest('[part~="assistant-message"]')) {
+        else if (
+          (mutation.target as Element).closest?.('[part~="assistant-message"]') ??
+          mutation.target.parentElement?.closest('[part~="assistant-message"]')
+        ) {
           if (!(mutation.target as Element).closest?.('[aria-live="off"]')) events.push('answer changed');
         }
       }
     });
     // In order: the busy flag and every change to an answer's content.
-    observer.observe(log, { subtree: true, childList: true, characterData: true, attributes: true, attributeFilter: ['aria-busy'] });
+    observer.observe(log, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['aria-busy'],
+    });
     const response = oneEvent(el, 'falcon-chat-response');
     el.send(offline('Announce me once', { delay: 5 }));
     await response;

@@ -32,7 +32,10 @@ describe('<falcon-chat> conversation actions', () => {
     expect(await navigator.clipboard.readText()).to.equal(text);
 
     actionOf(el, 0, 'copy-button')!.click();
-    await waitUntil(async () => (await navigator.clipboard.readText()) === el.messages[0].content, 'question not copied');
+    await waitUntil(
+      async () => (await navigator.clipboard.readText()) === el.messages[0].content,
+      'question not copied',
+    );
   });
 
   it('copies a code block with its Copy code button', async () => {
@@ -117,7 +120,10 @@ describe('<falcon-chat> conversation actions', () => {
     const greeting = part(el, 'greeting')!;
     expect(greeting.querySelector('strong')!.textContent).to.equal('falcons');
     const suggestions = parts<HTMLButtonElement>(el, 'suggestion');
-    expect(suggestions.map((button) => button.textContent)).to.deep.equal(['What do falcons eat?', 'How fast is a falcon?']);
+    expect(suggestions.map((button) => button.textContent)).to.deep.equal([
+      'What do falcons eat?',
+      'How fast is a falcon?',
+    ]);
     expect(part(el, 'suggestions')!.getAttribute('aria-label')).to.equal('Suggestions');
     await expect(el).to.be.accessible();
 

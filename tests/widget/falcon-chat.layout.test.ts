@@ -94,7 +94,12 @@ describe('<falcon-chat> layout modes', () => {
 
   it('fullscreen covers the viewport', async () => {
     const el = await fixture<FalconChat>(html`<falcon-chat mode="fullscreen" endpoint=${endpoint}></falcon-chat>`);
-    expect(rect(part(el, 'base')!)).to.deep.equal({ left: 0, top: 0, width: window.innerWidth, height: window.innerHeight });
+    expect(rect(part(el, 'base')!)).to.deep.equal({
+      left: 0,
+      top: 0,
+      width: window.innerWidth,
+      height: window.innerHeight,
+    });
   });
 
   it('on a phone the open panel is the whole visual viewport, follows it above the keyboard, and its input is 16px or more', async () => {

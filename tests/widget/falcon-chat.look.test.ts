@@ -98,7 +98,9 @@ describe('<falcon-chat> themes', () => {
 
 describe('<falcon-chat> language and direction', () => {
   it('speaks French with lang="fr", including its error messages', async () => {
-    const el = await fixture<FalconChat>(html`<falcon-chat lang="fr" endpoint="http://127.0.0.1:9/api/chat"></falcon-chat>`);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat lang="fr" endpoint="http://127.0.0.1:9/api/chat"></falcon-chat>`,
+    );
     expect(part(el, 'send-button')!.textContent).to.equal('Envoyer');
     expect(part(el, 'heading')!.textContent).to.equal('Discussion');
     expect(input(el).placeholder).to.equal('Posez une question…');
@@ -113,7 +115,9 @@ describe('<falcon-chat> language and direction', () => {
   });
 
   it('takes the language of the page around it', async () => {
-    const wrapper = await fixture<HTMLElement>(html`<div lang="fr-CA"><falcon-chat endpoint=${endpoint}></falcon-chat></div>`);
+    const wrapper = await fixture<HTMLElement>(
+      html`<div lang="fr-CA"><falcon-chat endpoint=${endpoint}></falcon-chat></div>`,
+    );
     const el = wrapper.querySelector('falcon-chat') as FalconChat;
     await el.updateComplete;
     expect(part(el, 'clear-button')!.textContent).to.equal('Effacer');
@@ -132,7 +136,9 @@ describe('<falcon-chat> language and direction', () => {
     expect(question.getBoundingClientRect().left).to.be.below(answer.getBoundingClientRect().left);
     expect(question.getBoundingClientRect().right).to.be.below(answer.getBoundingClientRect().right);
     // The Send button comes first from the right: it is on the left of the input.
-    expect(part(el, 'send-button')!.getBoundingClientRect().right).to.be.at.most(input(el).getBoundingClientRect().left);
+    expect(part(el, 'send-button')!.getBoundingClientRect().right).to.be.at.most(
+      input(el).getBoundingClientRect().left,
+    );
   });
 
   it('mirrors under dir="rtl" in any language', async () => {
@@ -159,7 +165,9 @@ describe('<falcon-chat> language and direction', () => {
   });
 
   it('replaces any word through the strings property', async () => {
-    const el = await fixture<FalconChat>(html`<falcon-chat lang="fr" endpoint="http://127.0.0.1:9/api/chat"></falcon-chat>`);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat lang="fr" endpoint="http://127.0.0.1:9/api/chat"></falcon-chat>`,
+    );
     el.strings = { send: 'Go', clear: 'Start over', errors: { network: 'You are offline.' } };
     await el.updateComplete;
     expect(part(el, 'send-button')!.textContent).to.equal('Go');

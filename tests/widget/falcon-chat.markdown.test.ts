@@ -46,10 +46,21 @@ describe('<falcon-chat> answers in markdown', () => {
     await el.updateComplete;
     const answer = lastAnswer(el);
     // "## Part 1", the answer's first heading: under the element's h2, it becomes an h3.
-    expect([...answer.querySelectorAll('h3')].map((h) => h.textContent).slice(0, 2)).to.deep.equal(['Part 1', 'Part 2']);
+    expect([...answer.querySelectorAll('h3')].map((h) => h.textContent).slice(0, 2)).to.deep.equal([
+      'Part 1',
+      'Part 2',
+    ]);
     const table = answer.querySelector('table')!;
-    expect([...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim())).to.deep.equal(['n', 'square', 'note']);
-    expect([...table.querySelectorAll('tbody td')].map((td) => td.textContent!.trim())).to.deep.equal(['1', '1', 'ok ✓']);
+    expect([...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim())).to.deep.equal([
+      'n',
+      'square',
+      'note',
+    ]);
+    expect([...table.querySelectorAll('tbody td')].map((td) => td.textContent!.trim())).to.deep.equal([
+      '1',
+      '1',
+      'ok ✓',
+    ]);
     expect(answer.querySelectorAll('.code-block').length).to.be.greaterThan(1);
   });
 
@@ -82,7 +93,10 @@ describe('<falcon-chat> answers in markdown', () => {
     expect(hrefs.some((href) => /^javascript:/i.test(href!))).to.equal(false);
     expect(hrefs).to.include('https://attacker.test/p.png?q=secret');
     expect(answer.querySelector('img')).to.equal(null);
-    const requested = performance.getEntriesByType('resource').slice(resourcesBefore).map((entry) => entry.name);
+    const requested = performance
+      .getEntriesByType('resource')
+      .slice(resourcesBefore)
+      .map((entry) => entry.name);
     expect(requested.filter((url) => url.includes('attacker.test'))).to.deep.equal([]);
   });
 
@@ -106,7 +120,9 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
     const response = oneEvent(el, 'falcon-chat-response');
     el.send(offline('Stream a long answer', { delay: 10, tokens: 500 }));
     // Part 1 is finished once Part 2 has started.
-    await waitUntil(() => lastAnswer(el)?.querySelectorAll('h3').length >= 2, 'Part 2 never arrived', { timeout: 10_000 });
+    await waitUntil(() => lastAnswer(el)?.querySelectorAll('h3').length >= 2, 'Part 2 never arrived', {
+      timeout: 10_000,
+    });
     const answer = lastAnswer(el);
     const firstItem = answer.querySelector('li')!;
     const textNode = firstItem.firstChild!;
@@ -119,7 +135,9 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
     expect(selected).to.contain('item 1.1');
     const lengthThen = el.messages.at(-1)!.content.length;
 
-    await waitUntil(() => el.messages.at(-1)!.content.length > lengthThen + 300, 'the answer stopped growing', { timeout: 10_000 });
+    await waitUntil(() => el.messages.at(-1)!.content.length > lengthThen + 300, 'the answer stopped growing', {
+      timeout: 10_000,
+    });
     expect(el.messages.at(-1)!.status).to.equal('streaming');
     // Identities are compared as booleans: chai's diff of a DOM node is slow.
     expect(answer.querySelector('li') === firstItem).to.equal(true);

@@ -7,7 +7,9 @@ import { endpoint } from './support/stack-urls.ts';
 /** A new element on the same storage, as after a reload. */
 function reload(persist: string, key = 'falcon-chat') {
   fixtureCleanup();
-  return fixture<FalconChat>(html`<falcon-chat persist=${persist} storage-key=${key} endpoint=${endpoint}></falcon-chat>`);
+  return fixture<FalconChat>(
+    html`<falcon-chat persist=${persist} storage-key=${key} endpoint=${endpoint}></falcon-chat>`,
+  );
 }
 
 describe('<falcon-chat> persistence', () => {
@@ -64,7 +66,16 @@ describe('<falcon-chat> persistence', () => {
   it('ignores storage it cannot read', async () => {
     localStorage.setItem('falcon-chat', '{not json');
     expect((await reload('local')).messages).to.deep.equal([]);
-    localStorage.setItem('falcon-chat', JSON.stringify({ version: 1, messages: [{ role: 'system', content: 'x' }, { role: 'user', content: 'ok' }] }));
+    localStorage.setItem(
+      'falcon-chat',
+      JSON.stringify({
+        version: 1,
+        messages: [
+          { role: 'system', content: 'x' },
+          { role: 'user', content: 'ok' },
+        ],
+      }),
+    );
     expect((await reload('local')).messages.map((message) => message.content)).to.deep.equal(['ok']);
   });
 });

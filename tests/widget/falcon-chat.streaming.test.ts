@@ -135,7 +135,13 @@ describe('<falcon-chat> streaming an answer', () => {
     input(el).focus();
     await sendKeys({ type: 'nihongo' });
     input(el).dispatchEvent(
-      new KeyboardEvent('keydown', { key: 'Enter', isComposing: true, bubbles: true, composed: true, cancelable: true }),
+      new KeyboardEvent('keydown', {
+        key: 'Enter',
+        isComposing: true,
+        bubbles: true,
+        composed: true,
+        cancelable: true,
+      }),
     );
     await el.updateComplete;
     expect(el.messages).to.have.length(0);

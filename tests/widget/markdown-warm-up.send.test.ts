@@ -7,7 +7,9 @@ import { endpoint } from './support/stack-urls.ts';
 // A page of its own: the warm-up runs once per page, and this one must not have had a focus first.
 describe('<falcon-chat> markdown warm-up without focus', () => {
   it('warms up when the page asks through send(), leaving the page its focus and the answer unchanged', async () => {
-    const wrapper = await fixture<HTMLDivElement>(html`<div><input aria-label="Page search" /><falcon-chat endpoint=${endpoint}></falcon-chat></div>`);
+    const wrapper = await fixture<HTMLDivElement>(
+      html`<div><input aria-label="Page search" /><falcon-chat endpoint=${endpoint}></falcon-chat></div>`,
+    );
     const pageInput = wrapper.querySelector('input')!;
     const el = wrapper.querySelector<FalconChat>('falcon-chat')!;
     await el.updateComplete;
@@ -20,7 +22,9 @@ describe('<falcon-chat> markdown warm-up without focus', () => {
 
     const response = oneEvent(el, 'falcon-chat-response');
     expect(el.send(offline('Hello', { delay: 40 }))).to.equal(true);
-    await waitUntil(() => warmUpSeen && !el.shadowRoot!.querySelector('.warm-up'), 'no warm-up ran for send()', { timeout: 10_000 });
+    await waitUntil(() => warmUpSeen && !el.shadowRoot!.querySelector('.warm-up'), 'no warm-up ran for send()', {
+      timeout: 10_000,
+    });
     await response;
     rootObserver.disconnect();
 

@@ -42,7 +42,8 @@ describe('<falcon-chat> markdown warm-up', () => {
     logObserver.disconnect();
 
     expect(steps.length).to.be.greaterThan(1);
-    for (const step of steps) expect(step).to.deep.equal({ ...step, hidden: true, inert: true, inLog: false, layoutChanged: false });
+    for (const step of steps)
+      expect(step).to.deep.equal({ ...step, hidden: true, inert: true, inLog: false, layoutChanged: false });
     expect(steps.map((step) => step.text).join(' ')).to.contain('✓');
     expect(transcriptChanges).to.have.length(0);
     expect(el.shadowRoot!.activeElement).to.equal(field);
@@ -62,7 +63,10 @@ describe('<falcon-chat> markdown warm-up', () => {
     await el.updateComplete;
     const answer = parts(el, 'assistant-message')[1].querySelector('[part~="message-content"]')!;
     expect(answer.classList.contains('warm-up')).to.equal(false);
-    expect([...answer.querySelectorAll('h3')].map((h) => h.textContent).slice(0, 2)).to.deep.equal(['Part 1', 'Part 2']);
+    expect([...answer.querySelectorAll('h3')].map((h) => h.textContent).slice(0, 2)).to.deep.equal([
+      'Part 1',
+      'Part 2',
+    ]);
     expect(answer.querySelector('table')).to.not.equal(null);
     expect(answer.querySelectorAll('.code-block').length).to.be.greaterThan(1);
   });

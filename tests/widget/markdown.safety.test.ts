@@ -57,8 +57,32 @@ const PAYLOADS = [
 ];
 
 const ALLOWED_TAGS = new Set([
-  'DIV', 'P', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'PRE', 'CODE', 'EM', 'STRONG', 'S', 'A',
-  'SPAN', 'TABLE', 'THEAD', 'TBODY', 'TR', 'TH', 'TD', 'BR', 'HR', 'BUTTON',
+  'DIV',
+  'P',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'BLOCKQUOTE',
+  'UL',
+  'OL',
+  'LI',
+  'PRE',
+  'CODE',
+  'EM',
+  'STRONG',
+  'S',
+  'A',
+  'SPAN',
+  'TABLE',
+  'THEAD',
+  'TBODY',
+  'TR',
+  'TH',
+  'TD',
+  'BR',
+  'HR',
+  'BUTTON',
 ]);
 const ALLOWED_ATTRIBUTES = new Set(['class', 'dir', 'tabindex', 'href', 'target', 'rel', 'type', 'start']);
 const IMAGE_ATTRIBUTES = new Set(['alt', 'src', 'referrerpolicy', 'loading']);
@@ -93,7 +117,8 @@ function problems(root: HTMLElement, allowImages: boolean): string[] {
     const isImage = node.tagName === 'IMG';
     if (!ALLOWED_TAGS.has(node.tagName) && !(isImage && allowImages)) found.push(`<${node.tagName.toLowerCase()}>`);
     for (const { name, value } of node.attributes) {
-      if (!ALLOWED_ATTRIBUTES.has(name) && !(isImage && IMAGE_ATTRIBUTES.has(name))) found.push(`${node.tagName} ${name}="${value}"`);
+      if (!ALLOWED_ATTRIBUTES.has(name) && !(isImage && IMAGE_ATTRIBUTES.has(name)))
+        found.push(`${node.tagName} ${name}="${value}"`);
       if ((name === 'href' || name === 'src') && !/^(https?:|mailto:)/.test(value)) found.push(`${name}="${value}"`);
     }
     if (node.tagName === 'A' && node.hasAttribute('href')) {
@@ -127,7 +152,12 @@ describe('markdown rendering is safe by construction', () => {
       expect((window as XssWindow).__xss).to.equal(undefined);
       if (!allowImages) {
         // X3: nothing in an answer makes the browser fetch anything.
-        expect(performance.getEntriesByType('resource').slice(resourcesBefore).map((entry) => entry.name)).to.deep.equal([]);
+        expect(
+          performance
+            .getEntriesByType('resource')
+            .slice(resourcesBefore)
+            .map((entry) => entry.name),
+        ).to.deep.equal([]);
       }
     });
   }
@@ -176,7 +206,16 @@ describe('markdown rendering is safe by construction', () => {
 
   it('judges a URL after decoding entities and the URL parser’s own clean-up', () => {
     expect(decodeEntities('&#106;&#x61;v&colon;&amp;&unknown;')).to.equal('jav:&&unknown;');
-    for (const url of ['jAvAsCrIpT:alert(1)', 'java\tscript:alert(1)', ' \u0000javascript:alert(1)', '&#106;avascript:alert(1)', 'data:text/html,x', 'vbscript:x', '//evil.test', 'relative']) {
+    for (const url of [
+      'jAvAsCrIpT:alert(1)',
+      'java\tscript:alert(1)',
+      ' \u0000javascript:alert(1)',
+      '&#106;avascript:alert(1)',
+      'data:text/html,x',
+      'vbscript:x',
+      '//evil.test',
+      'relative',
+    ]) {
       expect(safeUrl(url), url).to.equal(undefined);
     }
     expect(safeUrl('https://example.com/x "title"')).to.equal('https://example.com/x');

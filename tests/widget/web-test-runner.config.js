@@ -39,7 +39,9 @@ function falconStack() {
      */
     async offlineControl(context, next) {
       if (!context.path.startsWith('/__offline/') || !stack) return next();
-      const response = await fetch(`${stack.modelUrl}${context.path.replace('/__offline/', '/_offline/')}?${context.querystring}`);
+      const response = await fetch(
+        `${stack.modelUrl}${context.path.replace('/__offline/', '/_offline/')}?${context.querystring}`,
+      );
       context.status = response.status;
       context.type = 'application/json';
       context.set('Cache-Control', 'no-store');
@@ -81,7 +83,8 @@ function falconStack() {
       }
       context.status = response.status;
       for (const [name, value] of response.headers) {
-        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)) context.set(name, value);
+        if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name))
+          context.set(name, value);
       }
       // Compressing an event stream would hold its events back.
       context.compress = false;
@@ -120,7 +123,10 @@ function falconCommands() {
       if (command === 'falcon-screenshot') {
         const page = session.browser.getPage(session.id);
         // Every run takes them; only `npm run screenshots` replaces the README's, so a test run leaves no binary diff.
-        const folder = process.env.UPDATE_SCREENSHOTS === '1' ? `${repoRoot}docs/screenshots` : join(tmpdir(), 'falcon-chat-screenshots');
+        const folder =
+          process.env.UPDATE_SCREENSHOTS === '1'
+            ? `${repoRoot}docs/screenshots`
+            : join(tmpdir(), 'falcon-chat-screenshots');
         mkdirSync(folder, { recursive: true });
         await page.screenshot({ path: `${folder}/${payload.name}.png`, clip: payload.clip });
         return true;
@@ -147,8 +153,7 @@ export default {
       product: 'chromium',
       launchOptions: { executablePath: findChrome(), args: chromeArgs, headless: true },
       // The Copy buttons write to the clipboard, and the tests read it back.
-      createBrowserContext: ({ browser }) =>
-        browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] }),
+      createBrowserContext: ({ browser }) => browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] }),
     }),
   ],
   testRunnerHtml: (testFramework) => `<!doctype html>

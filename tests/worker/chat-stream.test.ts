@@ -54,7 +54,9 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     const { tag, url } = scenario({ delay: 5 });
     const { events, text } = await chat(ask('Which framing?'), { HF_ENDPOINT_URL: url, TOKEN_BATCH_MS: '60000' });
     const [upstream] = await upstreamRecords(tag);
-    const tokens = events.filter((event) => event.event === 'token').map((event) => (event.data as { text: string }).text);
+    const tokens = events
+      .filter((event) => event.event === 'token')
+      .map((event) => (event.data as { text: string }).text);
 
     // The model finishes well inside the window: everything after the first token goes out together when it ends.
     expect(upstream.tokensSent).toBeGreaterThan(20);

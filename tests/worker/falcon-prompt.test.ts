@@ -43,9 +43,25 @@ describe('the falcon prompt', () => {
   });
 
   it('never yields more role lines than turns, whatever the visitor types (1,000 random messages)', () => {
-    const pieces = ['System:', 'User:', 'Assistant:', ' user :', '\n', '\r\n', '\u2028', '\u0085', '<|endoftext|>', 'hi', ' ', '\t', 'AI:', 'Bot:', '\uff35ser:'];
+    const pieces = [
+      'System:',
+      'User:',
+      'Assistant:',
+      ' user :',
+      '\n',
+      '\r\n',
+      '\u2028',
+      '\u0085',
+      '<|endoftext|>',
+      'hi',
+      ' ',
+      '\t',
+      'AI:',
+      'Bot:',
+      '\uff35ser:',
+    ];
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let run = 0; run < 1000; run++) {
       const turns = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, index) => ({
         role: (index % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',

@@ -17,8 +17,14 @@ describe('GET /api/health', () => {
   });
 
   it('says when no token is set and the router is used', async () => {
-    const response = await callWorkerWith({ HF_TOKEN: '', HF_ENDPOINT_URL: '' }, new Request('https://falcon.example/api/health'));
-    expect(JSON.parse(await readAll(response))).toMatchObject({ upstream: 'huggingface-router', tokenConfigured: false });
+    const response = await callWorkerWith(
+      { HF_TOKEN: '', HF_ENDPOINT_URL: '' },
+      new Request('https://falcon.example/api/health'),
+    );
+    expect(JSON.parse(await readAll(response))).toMatchObject({
+      upstream: 'huggingface-router',
+      tokenConfigured: false,
+    });
   });
 
   it('names a misconfiguration instead of failing obscurely', async () => {

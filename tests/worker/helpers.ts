@@ -50,8 +50,15 @@ export async function inFreshRateLimitWindow(periodSeconds = 60, roomSeconds = 1
   if (left < roomSeconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 50));
 }
 
-export function chatRequest(body: unknown, init: { origin?: string | null; signal?: AbortSignal; headers?: Record<string, string> } = {}): Request {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json', 'CF-Connecting-IP': nextVisitorIp(), ...init.headers };
+export function chatRequest(
+  body: unknown,
+  init: { origin?: string | null; signal?: AbortSignal; headers?: Record<string, string> } = {},
+): Request {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    'CF-Connecting-IP': nextVisitorIp(),
+    ...init.headers,
+  };
   if (init.origin !== null) headers.Origin = init.origin ?? SITE;
   return new Request('https://falcon.example/api/chat', {
     method: 'POST',
@@ -89,7 +96,10 @@ export function parseSse(body: string): SseEvent[] {
     const lines = block.split('\n').filter((line) => !line.startsWith(':'));
     if (lines.length === 0) continue;
     const event = lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message';
-    const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+    const data = lines
+      .filter((line) => line.startsWith('data: '))
+      .map((line) => line.slice(6))
+      .join('\n');
     events.push({ event, data: JSON.parse(data) });
   }
   return events;

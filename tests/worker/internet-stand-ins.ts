@@ -20,7 +20,10 @@ export function internetStandIns(offlineModelUrl: string) {
     if (url.hostname === 'challenges.cloudflare.com' && url.pathname === '/turnstile/v0/siteverify') {
       const form = await request.formData();
       if (form.get('response') === 'simulate-outage') return new Response('upstream unavailable', { status: 503 });
-      const verdict = TURNSTILE_TEST_SECRETS[String(form.get('secret'))] ?? { success: false, 'error-codes': ['invalid-input-secret'] };
+      const verdict = TURNSTILE_TEST_SECRETS[String(form.get('secret'))] ?? {
+        success: false,
+        'error-codes': ['invalid-input-secret'],
+      };
       return Response.json(verdict);
     }
     const headers = new Headers(request.headers);

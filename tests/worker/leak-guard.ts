@@ -18,7 +18,9 @@ beforeAll(() => {
 afterAll(() => {
   const secret = TEST_HF_TOKEN;
   const leaks = [
-    ...seenResponses.filter((r) => r.body.includes(secret) || r.headers.includes(secret)).map((r) => r.body.slice(0, 200)),
+    ...seenResponses
+      .filter((r) => r.body.includes(secret) || r.headers.includes(secret))
+      .map((r) => r.body.slice(0, 200)),
     ...logLines.filter((line) => line.includes(secret)),
   ];
   expect(leaks).toEqual([]);

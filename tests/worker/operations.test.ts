@@ -54,9 +54,15 @@ describe('operating it', () => {
   it('GET /api/health?deep=1 asks the endpoint’s /health', async () => {
     const healthy = await callWorker(new Request('https://falcon.example/api/health?deep=1'));
     expect(healthy.status).toBe(200);
-    expect(JSON.parse(await readAll(healthy))).toMatchObject({ ok: true, upstreamHealth: { ok: true, checked: '/health', status: 200 } });
+    expect(JSON.parse(await readAll(healthy))).toMatchObject({
+      ok: true,
+      upstreamHealth: { ok: true, checked: '/health', status: 200 },
+    });
 
-    const down = await callWorkerWith({ HF_ENDPOINT_URL: 'http://127.0.0.1:9' }, new Request('https://falcon.example/api/health?deep=1'));
+    const down = await callWorkerWith(
+      { HF_ENDPOINT_URL: 'http://127.0.0.1:9' },
+      new Request('https://falcon.example/api/health?deep=1'),
+    );
     expect(down.status).toBe(503);
     expect(JSON.parse(await readAll(down))).toMatchObject({ ok: false, upstreamHealth: { ok: false } });
   });

@@ -3,7 +3,9 @@ import { ask, callWorker, callWorkerWith, chatRequest, readAll, scenario, upstre
 
 describe('ALLOWED_ORIGINS', () => {
   it('lets a listed site ask, with CORS headers for it', async () => {
-    const response = await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { origin: 'https://shop.example' }));
+    const response = await callWorker(
+      chatRequest(ask(`Hi ${scenario().directive}`), { origin: 'https://shop.example' }),
+    );
     await readAll(response);
     expect(response.status).toBe(200);
     expect(response.headers.get('access-control-allow-origin')).toBe('https://shop.example');
@@ -14,7 +16,11 @@ describe('ALLOWED_ORIGINS', () => {
     const response = await callWorker(
       new Request('https://falcon.example/api/chat', {
         method: 'OPTIONS',
-        headers: { Origin: 'https://site.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+        headers: {
+          Origin: 'https://site.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
       }),
     );
     expect(response.status).toBe(204);
@@ -37,7 +43,10 @@ describe('ALLOWED_ORIGINS', () => {
 
   it('refuses another site’s preflight', async () => {
     const response = await callWorker(
-      new Request('https://falcon.example/api/chat', { method: 'OPTIONS', headers: { Origin: 'https://evil.example' } }),
+      new Request('https://falcon.example/api/chat', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://evil.example' },
+      }),
     );
     await readAll(response);
     expect(response.status).toBe(403);

@@ -24,9 +24,12 @@ describe('per-visitor rate limit (Cloudflare Rate Limiting binding)', () => {
   it('keys by site and address together: the same address on another allowed site is not limited', async () => {
     const visitor = { 'CF-Connecting-IP': '203.0.113.8' };
     await inFreshRateLimitWindow();
-    for (let attempt = 0; attempt < 20; attempt++) await readAll(await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor })));
+    for (let attempt = 0; attempt < 20; attempt++)
+      await readAll(await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor })));
     const sameSite = await callWorker(chatRequest(ask('Hi'), { headers: visitor }));
-    const otherSite = await callWorker(chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor, origin: 'https://shop.example' }));
+    const otherSite = await callWorker(
+      chatRequest(ask(`Hi ${scenario().directive}`), { headers: visitor, origin: 'https://shop.example' }),
+    );
     await readAll(sameSite);
     await readAll(otherSite);
     expect(sameSite.status).toBe(429);

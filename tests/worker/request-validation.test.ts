@@ -12,16 +12,33 @@ describe('a bad request gets a clear error naming what is wrong, and never reach
     ['no messages', {}, 'messages'],
     ['messages not an array', { messages: 'hi' }, 'messages must be an array'],
     ['empty messages', { messages: [] }, 'messages must hold at least one message'],
-    ['unknown role', { messages: [{ role: 'system', content: 'x' }] }, 'messages[0].role must be "user" or "assistant"'],
+    [
+      'unknown role',
+      { messages: [{ role: 'system', content: 'x' }] },
+      'messages[0].role must be "user" or "assistant"',
+    ],
     ['empty content', { messages: [{ role: 'user', content: '   ' }] }, 'messages[0].content must not be empty'],
     ['content not a string', { messages: [{ role: 'user', content: 42 }] }, 'messages[0].content must be a string'],
     [
       'last message not the visitor',
-      { messages: [{ role: 'user', content: 'a' }, { role: 'assistant', content: 'b' }] },
+      {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
+      },
       'messages must end with the visitor',
     ],
-    ['temperature a string', { messages: [{ role: 'user', content: 'a' }], temperature: 'hot' }, 'temperature must be a number'],
-    ['fractional maxNewTokens', { messages: [{ role: 'user', content: 'a' }], maxNewTokens: 1.5 }, 'maxNewTokens must be a whole number'],
+    [
+      'temperature a string',
+      { messages: [{ role: 'user', content: 'a' }], temperature: 'hot' },
+      'temperature must be a number',
+    ],
+    [
+      'fractional maxNewTokens',
+      { messages: [{ role: 'user', content: 'a' }], maxNewTokens: 1.5 },
+      'maxNewTokens must be a whole number',
+    ],
     ['system not a string', { messages: [{ role: 'user', content: 'a' }], system: ['x'] }, 'system must be a string'],
     ['body not an object', [1, 2], 'body must be a JSON object'],
   ])('%s → 400', async (_name, body, message) => {
@@ -34,7 +51,10 @@ describe('a bad request gets a clear error naming what is wrong, and never reach
 
   it('malformed JSON → 400', async () => {
     const result = await rejected('{"messages": [');
-    expect(result).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', message: expect.stringMatching(/JSON/) } } });
+    expect(result).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', message: expect.stringMatching(/JSON/) } },
+    });
   });
 
   it('a body that is not JSON → 415', async () => {

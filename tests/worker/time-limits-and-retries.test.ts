@@ -6,7 +6,10 @@ describe('time limits end the answer with an error event and cancel the upstream
     const { tag, url } = scenario({ fault: 'stall', after: 0 });
     const { last, events } = await chat(ask('Slow?'), { HF_ENDPOINT_URL: url, FIRST_TOKEN_TIMEOUT_MS: '300' });
     expect(events.filter((event) => event.event === 'token')).toEqual([]);
-    expect(last).toMatchObject({ event: 'error', data: { code: 'upstream_timeout', message: expect.stringMatching(/too long to start/) } });
+    expect(last).toMatchObject({
+      event: 'error',
+      data: { code: 'upstream_timeout', message: expect.stringMatching(/too long to start/) },
+    });
     expect((await upstreamEnded(tag, 'client-closed', 2000)).tokensSent).toBe(0);
   });
 
@@ -14,7 +17,10 @@ describe('time limits end the answer with an error event and cancel the upstream
     const { tag, url } = scenario({ fault: 'stall', after: 5 });
     const { last, text } = await chat(ask('Long?'), { HF_ENDPOINT_URL: url, ANSWER_TIMEOUT_MS: '400' });
     expect(text.length).toBeGreaterThan(0);
-    expect(last).toMatchObject({ event: 'error', data: { code: 'answer_timeout', message: 'The answer took too long and was stopped.' } });
+    expect(last).toMatchObject({
+      event: 'error',
+      data: { code: 'answer_timeout', message: 'The answer took too long and was stopped.' },
+    });
     expect((await upstreamEnded(tag, 'client-closed', 2000)).tokensSent).toBe(5);
   });
 });

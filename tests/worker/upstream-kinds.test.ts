@@ -6,10 +6,20 @@ describe('the other upstreams a site owner may have', () => {
   it('PROMPT_FORMAT=chat sends structured messages to {endpoint}/v1/chat/completions', async () => {
     const { tag, directive } = scenario();
     const result = await chat(
-      { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }, { role: 'user', content: `More ${directive}` }], system: 'Be kind.' },
+      {
+        messages: [
+          { role: 'user', content: 'Hi' },
+          { role: 'assistant', content: 'Hello' },
+          { role: 'user', content: `More ${directive}` },
+        ],
+        system: 'Be kind.',
+      },
       { PROMPT_FORMAT: 'chat', MODEL: 'HuggingFaceH4/zephyr-7b-beta' },
     );
-    expect(result.last).toMatchObject({ event: 'done', data: { finishReason: 'stop', completionTokens: expect.any(Number) } });
+    expect(result.last).toMatchObject({
+      event: 'done',
+      data: { finishReason: 'stop', completionTokens: expect.any(Number) },
+    });
     expect(result.text).toMatch(/offline/i);
     expect(result.text).not.toMatch(/^\s/);
 

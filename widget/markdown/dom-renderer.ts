@@ -76,7 +76,8 @@ function addToken(state: RendererState, type: md.Token): void {
     // The first row is the header; the delimiter row is never rendered.
     const table = parent;
     const section = (table.lastElementChild as HTMLElement | null) ?? table.appendChild(element('thead'));
-    container = section.tagName === 'THEAD' && section.childElementCount ? table.appendChild(element('tbody')) : section;
+    container =
+      section.tagName === 'THEAD' && section.childElementCount ? table.appendChild(element('tbody')) : section;
     node = element('tr');
   } else if (type === md.TABLE_CELL) {
     node = element(parent.parentElement?.tagName === 'THEAD' ? 'th' : 'td');

@@ -12,7 +12,9 @@ const SAMPLES = ['# A\n## A', '**A** *a* `a` ‑ ✓', '```\na\n```\n|a|\n|-|\n|
 let started = false;
 
 const whenIdle = (callback: () => void) =>
-  typeof requestIdleCallback == 'function' ? requestIdleCallback(callback, { timeout: 2_000 }) : setTimeout(callback, 50);
+  typeof requestIdleCallback == 'function'
+    ? requestIdleCallback(callback, { timeout: 2_000 })
+    : setTimeout(callback, 50);
 
 /**
  * Renders the samples, one per idle callback, with a markdown view of the

@@ -116,7 +116,11 @@ export function answerStream(
         } else {
           const { type: _type, ...done } = event;
           controller.enqueue(encodeEvent({ event: 'done', data: { ...done, ...doneExtras } }));
-          Object.assign(outcome, { status: 'done', finishReason: done.finishReason, completionTokens: done.completionTokens });
+          Object.assign(outcome, {
+            status: 'done',
+            finishReason: done.finishReason,
+            completionTokens: done.completionTokens,
+          });
         }
       },
       async cancel() {

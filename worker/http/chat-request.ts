@@ -2,11 +2,7 @@ import * as v from 'valibot';
 
 const ChatTurnSchema = v.object({
   role: v.picklist(['user', 'assistant'], 'must be "user" or "assistant"'),
-  content: v.pipe(
-    v.string('must be a string'),
-    v.trim(),
-    v.nonEmpty('must not be empty'),
-  ),
+  content: v.pipe(v.string('must be a string'), v.trim(), v.nonEmpty('must not be empty')),
 });
 
 /**
@@ -19,16 +15,16 @@ export const ChatRequestSchema = v.pipe(
     'must be a JSON object',
   ),
   v.object({
-  messages: v.pipe(
-    v.array(ChatTurnSchema, 'must be an array of {role, content} messages'),
-    v.nonEmpty('must hold at least one message'),
-    v.check((turns) => turns.at(-1)?.role === 'user', "must end with the visitor's message (role \"user\")"),
-  ),
-  system: v.optional(v.string('must be a string')),
-  temperature: v.optional(v.pipe(v.number('must be a number'), v.finite('must be a finite number'))),
-  maxNewTokens: v.optional(
-    v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
-  ),
+    messages: v.pipe(
+      v.array(ChatTurnSchema, 'must be an array of {role, content} messages'),
+      v.nonEmpty('must hold at least one message'),
+      v.check((turns) => turns.at(-1)?.role === 'user', 'must end with the visitor\'s message (role "user")'),
+    ),
+    system: v.optional(v.string('must be a string')),
+    temperature: v.optional(v.pipe(v.number('must be a number'), v.finite('must be a finite number'))),
+    maxNewTokens: v.optional(
+      v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
+    ),
   }),
 );
 

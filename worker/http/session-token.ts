@@ -27,10 +27,18 @@ function fromBase64Url(text: string): Uint8Array {
 }
 
 function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+  return crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
 }
 
-export async function issueSession(secret: string, origin: string, ttlSeconds: number, now = Date.now()): Promise<string> {
+export async function issueSession(
+  secret: string,
+  origin: string,
+  ttlSeconds: number,
+  now = Date.now(),
+): Promise<string> {
   const session: Session = { sub: crypto.randomUUID(), origin, exp: Math.floor(now / 1000) + ttlSeconds };
   const payload = toBase64Url(encoder.encode(JSON.stringify(session)));
   const signature = await crypto.subtle.sign('HMAC', await hmacKey(secret), encoder.encode(payload));
@@ -38,12 +46,22 @@ export async function issueSession(secret: string, origin: string, ttlSeconds: n
 }
 
 /** The session in `token` if it is genuine, unexpired and for `origin`; otherwise undefined. */
-export async function verifySession(secret: string, token: string, origin: string, now = Date.now()): Promise<Session | undefined> {
+export async function verifySession(
+  secret: string,
+  token: string,
+  origin: string,
+  now = Date.now(),
+): Promise<Session | undefined> {
   const [payload, signature, extra] = token.split('.');
   if (!payload || !signature || extra !== undefined) return undefined;
   try {
     // crypto.subtle.verify compares in constant time.
-    const genuine = await crypto.subtle.verify('HMAC', await hmacKey(secret), fromBase64Url(signature), encoder.encode(payload));
+    const genuine = await crypto.subtle.verify(
+      'HMAC',
+      await hmacKey(secret),
+      fromBase64Url(signature),
+      encoder.encode(payload),
+    );
     if (!genuine) return undefined;
     const session = JSON.parse(new TextDecoder().decode(fromBase64Url(payload))) as Session;
     if (session.origin !== origin || session.exp * 1000 <= now) return undefined;

@@ -21,16 +21,28 @@ export function visitorGate(): MiddlewareHandler<WorkerEnv> {
 
     if (config.turnstileSecret) {
       const token = c.req.header(SESSION_HEADER);
-      if (!token) throw new ApiError(401, 'session_required', `This chat needs a bot check first: get a session from POST /api/session and send it in ${SESSION_HEADER}.`);
+      if (!token)
+        throw new ApiError(
+          401,
+          'session_required',
+          `This chat needs a bot check first: get a session from POST /api/session and send it in ${SESSION_HEADER}.`,
+        );
       const session = await verifySession(config.sessionSecret, token, origin);
-      if (!session) throw new ApiError(401, 'session_invalid', 'The chat session has expired or is not valid here. Pass the bot check again.');
+      if (!session)
+        throw new ApiError(
+          401,
+          'session_invalid',
+          'The chat session has expired or is not valid here. Pass the bot check again.',
+        );
       key = `session|${session.sub}`;
     }
 
     const { success } = await c.env.CHAT_RATE_LIMITER.limit({ key });
     if (!success) {
       const wait = String(config.rateLimitPeriodSeconds);
-      throw new ApiError(429, 'rate_limited', `Too many questions. Please wait ${wait} seconds and try again.`, { 'Retry-After': wait });
+      throw new ApiError(429, 'rate_limited', `Too many questions. Please wait ${wait} seconds and try again.`, {
+        'Retry-After': wait,
+      });
     }
     await next();
   };

@@ -26,8 +26,10 @@ export function neutraliseTurnText(text: string): string {
     .normalize('NFKC')
     .replace(LINE_BREAKS, '\n')
     .replace(INVISIBLE_CONTROLS, '')
-    .replace(ROLE_LINE, (_match, indent: string, role: string, colon: string) =>
-      `${indent}${role}${colon.slice(0, -1)}\uff1a`)
+    .replace(
+      ROLE_LINE,
+      (_match, indent: string, role: string, colon: string) => `${indent}${role}${colon.slice(0, -1)}\uff1a`,
+    )
     .replace(CONTROL_STRINGS, breakControlString);
 }
 

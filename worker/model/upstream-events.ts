@@ -23,7 +23,10 @@ export interface StreamChunk {
  * An error the upstream reports inside the stream, or a chunk that is not
  * JSON, ends it with an `UpstreamError`, after the chunks before it.
  */
-export async function* readChunkBatches(body: ReadableStream<Uint8Array>, batchMs: number): AsyncGenerator<StreamChunk[]> {
+export async function* readChunkBatches(
+  body: ReadableStream<Uint8Array>,
+  batchMs: number,
+): AsyncGenerator<StreamChunk[]> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let batch: StreamChunk[] = [];
@@ -98,8 +101,10 @@ export function inStreamError(body: unknown): UpstreamError {
   const error = isRecord(body) ? body.error : undefined;
   const message = typeof error === 'string' ? error : isRecord(error) ? String(error.message) : '';
   if (errorType === 'overloaded' || /overloaded/i.test(message)) return new UpstreamError('upstream_busy', 200);
-  if (errorType === 'validation' || /validation error/i.test(message)) return new UpstreamError('upstream_rejected', 200);
-  if (errorType === 'incomplete_generation_stream' || /incomplete generation/i.test(message)) return new UpstreamError('upstream_incomplete', 200);
+  if (errorType === 'validation' || /validation error/i.test(message))
+    return new UpstreamError('upstream_rejected', 200);
+  if (errorType === 'incomplete_generation_stream' || /incomplete generation/i.test(message))
+    return new UpstreamError('upstream_incomplete', 200);
   return new UpstreamError('upstream_error', 200);
 }
 

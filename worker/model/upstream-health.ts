@@ -31,7 +31,11 @@ export async function checkUpstream(upstream: UpstreamConfig, timeoutMs = 5000):
       return { ok: response.ok, checked, status: response.status, latencyMs: Date.now() - started };
     }
     const response = await get(`https://huggingface.co/api/models/${upstream.model}?expand[]=inferenceProviderMapping`);
-    const body = response.ok ? ((await response.json()) as { inferenceProviderMapping?: Record<string, { status?: string }> | { status?: string }[] }) : undefined;
+    const body = response.ok
+      ? ((await response.json()) as {
+          inferenceProviderMapping?: Record<string, { status?: string }> | { status?: string }[];
+        })
+      : undefined;
     if (!response.ok) await discard(response);
     const mappings = Object.values(body?.inferenceProviderMapping ?? {});
     return {
@@ -41,7 +45,11 @@ export async function checkUpstream(upstream: UpstreamConfig, timeoutMs = 5000):
       latencyMs: Date.now() - started,
     };
   } catch {
-    return { ok: false, checked: upstream.endpointUrl ? '/health' : 'hub provider mapping', latencyMs: Date.now() - started };
+    return {
+      ok: false,
+      checked: upstream.endpointUrl ? '/health' : 'hub provider mapping',
+      latencyMs: Date.now() - started,
+    };
   }
 }
 

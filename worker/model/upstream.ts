@@ -81,7 +81,8 @@ export async function* streamAnswer(
     const stopUpstream = () => upstreamRequest.abort(signal.reason);
     signal.addEventListener('abort', stopUpstream, { once: true });
     // The error is made when the time is up: an Error captures a stack, too dear to make for every answer.
-    const timeUp = (code: UpstreamErrorCode, ms: number) => setTimeout(() => upstreamRequest.abort(new UpstreamError(code)), Math.max(0, ms));
+    const timeUp = (code: UpstreamErrorCode, ms: number) =>
+      setTimeout(() => upstreamRequest.abort(new UpstreamError(code)), Math.max(0, ms));
     const answerTimer = timeUp('answer_timeout', answerDeadline - Date.now());
     const firstTokenTimer = textSent ? undefined : timeUp('upstream_timeout', policy.firstTokenTimeoutMs);
     let lastResponse: Response | undefined;
@@ -126,7 +127,10 @@ export async function* streamAnswer(
     } catch (caught) {
       if (signal.aborted) throw signal.reason;
       const reason: unknown = upstreamRequest.signal.reason;
-      const error = upstreamRequest.signal.aborted && reason instanceof UpstreamError ? reason : toUpstreamError(caught, receivedAny, lastResponse);
+      const error =
+        upstreamRequest.signal.aborted && reason instanceof UpstreamError
+          ? reason
+          : toUpstreamError(caught, receivedAny, lastResponse);
       if (textSent || attempt >= policy.retries || !RETRYABLE.has(error.code)) throw error;
       const waitMs = retryWait(error, attempt, policy.retryBaseMs);
       if (Date.now() + waitMs >= answerDeadline) throw error;

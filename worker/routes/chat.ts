@@ -25,12 +25,20 @@ chat.post(
     bodyLimit({
       maxSize: c.get('config').limits.maxBodyBytes,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body must be at most ${c.get('config').limits.maxBodyBytes} bytes.`);
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `The request body must be at most ${c.get('config').limits.maxBodyBytes} bytes.`,
+        );
       },
     })(c, next),
   async function requireJson(c, next) {
     if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
-      throw new ApiError(415, 'unsupported_media_type', 'Send the conversation as JSON (Content-Type: application/json).');
+      throw new ApiError(
+        415,
+        'unsupported_media_type',
+        'Send the conversation as JSON (Content-Type: application/json).',
+      );
     }
     await next();
   },
@@ -51,7 +59,11 @@ chat.post(
       Math.min(body.maxNewTokens ?? config.defaultMaxNewTokens, config.limits.maxNewTokens),
     );
     if (!fitted) {
-      throw new ApiError(422, 'conversation_too_long', 'The question and system message leave the model no room to answer. Ask a shorter question.');
+      throw new ApiError(
+        422,
+        'conversation_too_long',
+        'The question and system message leave the model no room to answer. Ask a shorter question.',
+      );
     }
 
     let upstreamStatus: number | undefined;
@@ -94,8 +106,14 @@ chat.post(
       () => {},
       () => {},
     );
-    await Promise.race([upstreamHeaders, firstStepSettled, new Promise((resolve) => setTimeout(resolve, Math.min(1000, config.heartbeatMs)))]);
-    const timings = [`checks;dur=${upstreamRespondedMs === undefined ? Date.now() - received : 0};desc="worker checks"`];
+    await Promise.race([
+      upstreamHeaders,
+      firstStepSettled,
+      new Promise((resolve) => setTimeout(resolve, Math.min(1000, config.heartbeatMs))),
+    ]);
+    const timings = [
+      `checks;dur=${upstreamRespondedMs === undefined ? Date.now() - received : 0};desc="worker checks"`,
+    ];
     if (upstreamRespondedMs !== undefined) timings.push(`upstream;dur=${upstreamRespondedMs};desc="upstream response"`);
     c.header('Server-Timing', timings.join(', '));
     c.header('Content-Type', 'text/event-stream');

@@ -19,16 +19,41 @@ session.use(originPolicy({ allowedOrigins: (c) => c.get('config').allowedOrigins
 
 session.post(
   '/',
-  vValidator('json', v.object({ turnstileToken: v.pipe(v.string('must be a string'), v.nonEmpty('must not be empty'), v.maxLength(4096, 'is too long')) }), (result) => {
-    if (!result.success) throw new ApiError(400, 'invalid_request', describeIssue(result.issues[0]));
-  }),
+  vValidator(
+    'json',
+    v.object({
+      turnstileToken: v.pipe(
+        v.string('must be a string'),
+        v.nonEmpty('must not be empty'),
+        v.maxLength(4096, 'is too long'),
+      ),
+    }),
+    (result) => {
+      if (!result.success) throw new ApiError(400, 'invalid_request', describeIssue(result.issues[0]));
+    },
+  ),
   async (c) => {
     const config = c.get('config');
-    if (!config.turnstileSecret) throw new ApiError(404, 'turnstile_disabled', 'This chat has no bot check; no session is needed.');
-    const verdict = await verifyTurnstile(config.turnstileVerifyUrl, config.turnstileSecret, c.req.valid('json').turnstileToken, c.req.header('CF-Connecting-IP'));
+    if (!config.turnstileSecret)
+      throw new ApiError(404, 'turnstile_disabled', 'This chat has no bot check; no session is needed.');
+    const verdict = await verifyTurnstile(
+      config.turnstileVerifyUrl,
+      config.turnstileSecret,
+      c.req.valid('json').turnstileToken,
+      c.req.header('CF-Connecting-IP'),
+    );
     if (!verdict.ok) {
-      logEvent('warn', 'turnstile', { requestId: c.get('requestId'), reason: verdict.reason, errorCodes: verdict.errorCodes });
-      if (verdict.reason === 'unavailable') throw new ApiError(503, 'turnstile_unavailable', 'The bot check could not be completed right now. Please try again.');
+      logEvent('warn', 'turnstile', {
+        requestId: c.get('requestId'),
+        reason: verdict.reason,
+        errorCodes: verdict.errorCodes,
+      });
+      if (verdict.reason === 'unavailable')
+        throw new ApiError(
+          503,
+          'turnstile_unavailable',
+          'The bot check could not be completed right now. Please try again.',
+        );
       throw new ApiError(403, 'turnstile_failed', 'The bot check failed. Please try again.');
     }
     const origin = c.req.header('Origin') ?? 'no-origin';

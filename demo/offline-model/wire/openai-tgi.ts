@@ -64,7 +64,9 @@ export function chatCompletionsEncoder(request: ValidRequest, context: OpenAiCon
         usage: null,
       });
       if (!finish) return [chunk];
-      const usageChunk = context.includeUsage ? [toSerdeJson({ ...head, choices: [], usage: usage(finish, request) })] : [];
+      const usageChunk = context.includeUsage
+        ? [toSerdeJson({ ...head, choices: [], usage: usage(finish, request) })]
+        : [];
       return [chunk, ...usageChunk, DONE];
     },
     error: openAiErrorEvents,
@@ -79,7 +81,16 @@ export function completionsEncoder(request: ValidRequest, context: OpenAiContext
       const choice = { index: 0, text: token.text, logprobs: null, finish_reason: finish ? finish.reason : '' };
       if (!finish) {
         const { created, model, systemFingerprint } = context;
-        return [toSerdeJson({ object: 'text_completion', id: '', created, choices: [choice], model, system_fingerprint: systemFingerprint })];
+        return [
+          toSerdeJson({
+            object: 'text_completion',
+            id: '',
+            created,
+            choices: [choice],
+            model,
+            system_fingerprint: systemFingerprint,
+          }),
+        ];
       }
       // The final chunk is another struct, with another key order.
       const final = toSerdeJson({

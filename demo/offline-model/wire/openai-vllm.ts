@@ -49,7 +49,12 @@ function createHoldBack(request: ValidRequest) {
 }
 
 export function vllmChatEncoder(request: ValidRequest, context: VllmContext): StreamEncoder {
-  const head = { id: `chatcmpl-${context.id}`, object: 'chat.completion.chunk', created: context.created, model: context.model };
+  const head = {
+    id: `chatcmpl-${context.id}`,
+    object: 'chat.completion.chunk',
+    created: context.created,
+    model: context.model,
+  };
   const nextDelta = createHoldBack(request);
   const chunk = (delta: JsonValue, finish: Finish | null) =>
     toSerdeJson({
@@ -66,7 +71,8 @@ export function vllmChatEncoder(request: ValidRequest, context: VllmContext): St
       const delta = nextDelta(step);
       if (!step.finish) return delta === '' ? payloads : [...payloads, chunk({ content: delta }, null)];
       payloads.push(chunk({ content: delta }, step.finish));
-      if (context.includeUsage) payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(step.finish, request) }));
+      if (context.includeUsage)
+        payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(step.finish, request) }));
       return [...payloads, DONE];
     },
     error: openAiErrorEvents,
@@ -89,14 +95,19 @@ export function vllmCompletionsEncoder(request: ValidRequest, context: VllmConte
         stop_reason: finish ? stopReason(finish) : null,
       };
       const payloads = [toSerdeJson({ ...head, choices: [choice], usage: null })];
-      if (finish && context.includeUsage) payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(finish, request) }));
+      if (finish && context.includeUsage)
+        payloads.push(toSerdeJson({ ...head, choices: [], usage: usage(finish, request) }));
       return finish ? [...payloads, DONE] : payloads;
     },
     error: openAiErrorEvents,
   };
 }
 
-export function vllmChatCompletionJson(result: GenerationResult, request: ValidRequest, context: VllmContext): JsonValue {
+export function vllmChatCompletionJson(
+  result: GenerationResult,
+  request: ValidRequest,
+  context: VllmContext,
+): JsonValue {
   const finish = lastFinish(result);
   return {
     id: `chatcmpl-${context.id}`,
@@ -123,7 +134,15 @@ export function vllmCompletionJson(result: GenerationResult, request: ValidReque
     object: 'text_completion',
     created: context.created,
     model: context.model,
-    choices: [{ index: 0, text: finish.generatedText, logprobs: null, finish_reason: finishReason(finish), stop_reason: stopReason(finish) }],
+    choices: [
+      {
+        index: 0,
+        text: finish.generatedText,
+        logprobs: null,
+        finish_reason: finishReason(finish),
+        stop_reason: stopReason(finish),
+      },
+    ],
     usage: usage(finish, request),
   };
 }

@@ -39,7 +39,9 @@ export async function startHostServer(): Promise<HostServer> {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...page.headers }).end(page.html);
+    response
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...page.headers })
+      .end(page.html);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -108,7 +110,10 @@ export interface AttackScene {
 }
 
 /** Starts an attack scene; `vars` are added to the worker's (ALLOWED_ORIGINS is the host site). */
-export async function startAttackScene({ vars, modelDefaults }: Parameters<typeof startStack>[0] = {}): Promise<AttackScene> {
+export async function startAttackScene({
+  vars,
+  modelDefaults,
+}: Parameters<typeof startStack>[0] = {}): Promise<AttackScene> {
   const host = await startHostServer();
   let stack: Stack | undefined;
   try {
@@ -162,7 +167,10 @@ export interface Allowed {
  * the site's own origin is refused anything but a page: an answer must not make the
  * browser fetch a relative URL either.
  */
-export async function watchedContext(browser: Browser, allowed: Allowed): Promise<{ context: BrowserContext; watch: PageWatch }> {
+export async function watchedContext(
+  browser: Browser,
+  allowed: Allowed,
+): Promise<{ context: BrowserContext; watch: PageWatch }> {
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   await context.addInitScript({ path: HARNESS_PATH });
   const endpoint = new URL(allowed.endpoint).origin;
@@ -187,10 +195,13 @@ export async function watchedContext(browser: Browser, allowed: Allowed): Promis
   context.on('request', (request) => recorded.push({ url: request.url(), type: request.resourceType() }));
   context.on('requestfailed', (request) => {
     const reason = request.failure()?.errorText ?? 'unknown';
-    if (reason !== 'net::ERR_ABORTED') watch.failedRequests.push(`${new Date().toISOString()} ${request.method()} ${request.url()}: ${reason}`);
+    if (reason !== 'net::ERR_ABORTED')
+      watch.failedRequests.push(`${new Date().toISOString()} ${request.method()} ${request.url()}: ${reason}`);
   });
   await context.route('**/*', (route) =>
-    isAllowed(route.request().url(), route.request().resourceType()) ? route.fallback() : route.abort('blockedbyclient'),
+    isAllowed(route.request().url(), route.request().resourceType())
+      ? route.fallback()
+      : route.abort('blockedbyclient'),
   );
   context.on('page', (page) => observePage(page, watch));
   return { context, watch };
@@ -228,10 +239,18 @@ export interface HarnessEvents {
   flags: string[];
   rejections: string[];
   errors: string[];
-  violations: { directive: string; effective: string; blockedURI: string; sample: string; source: string; line: number }[];
+  violations: {
+    directive: string;
+    effective: string;
+    blockedURI: string;
+    sample: string;
+    source: string;
+    line: number;
+  }[];
 }
 
-export const harnessEvents = (page: Page) => page.evaluate(() => (window as any).__falconAttack.events as HarnessEvents);
+export const harnessEvents = (page: Page) =>
+  page.evaluate(() => (window as any).__falconAttack.events as HarnessEvents);
 
 /** on* attributes, URLs outside http/https/mailto and tags an answer must not hold, in the page and its shadow roots. */
 export const scanPage = (page: Page, options: { allowImages?: boolean } = {}) =>

@@ -60,15 +60,74 @@
   );
 
   const URL_ATTRIBUTES = new Set([
-    'href', 'xlink:href', 'src', 'srcset', 'action', 'formaction', 'poster', 'data', 'background', 'ping',
-    'cite', 'longdesc', 'lowsrc', 'dynsrc', 'manifest', 'codebase', 'archive', 'icon', 'profile', 'usemap', 'itemtype',
+    'href',
+    'xlink:href',
+    'src',
+    'srcset',
+    'action',
+    'formaction',
+    'poster',
+    'data',
+    'background',
+    'ping',
+    'cite',
+    'longdesc',
+    'lowsrc',
+    'dynsrc',
+    'manifest',
+    'codebase',
+    'archive',
+    'icon',
+    'profile',
+    'usemap',
+    'itemtype',
   ]);
   const ALLOWED_URL = /^(https?|mailto):/i;
   /** What rendered markdown may be made of (an allowlist: anything else in an answer is reported). */
   const ANSWER_TAGS = new Set([
-    'DIV', 'SPAN', 'P', 'BR', 'HR', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'BLOCKQUOTE', 'UL', 'OL', 'LI', 'PRE', 'CODE',
-    'EM', 'STRONG', 'B', 'I', 'U', 'S', 'DEL', 'INS', 'MARK', 'SUB', 'SUP', 'KBD', 'SMALL', 'A', 'BUTTON',
-    'TABLE', 'THEAD', 'TBODY', 'TFOOT', 'TR', 'TH', 'TD', 'CAPTION', 'DL', 'DT', 'DD',
+    'DIV',
+    'SPAN',
+    'P',
+    'BR',
+    'HR',
+    'H1',
+    'H2',
+    'H3',
+    'H4',
+    'H5',
+    'H6',
+    'BLOCKQUOTE',
+    'UL',
+    'OL',
+    'LI',
+    'PRE',
+    'CODE',
+    'EM',
+    'STRONG',
+    'B',
+    'I',
+    'U',
+    'S',
+    'DEL',
+    'INS',
+    'MARK',
+    'SUB',
+    'SUP',
+    'KBD',
+    'SMALL',
+    'A',
+    'BUTTON',
+    'TABLE',
+    'THEAD',
+    'TBODY',
+    'TFOOT',
+    'TR',
+    'TH',
+    'TD',
+    'CAPTION',
+    'DL',
+    'DT',
+    'DD',
   ]);
 
   /** @param {Element} element */
@@ -79,7 +138,12 @@
 
   /** @param {string} value */
   const urlsIn = (name, value) =>
-    name === 'srcset' ? value.split(',').map((candidate) => candidate.trim().split(/\s+/)[0]).filter(Boolean) : [value.trim()];
+    name === 'srcset'
+      ? value
+          .split(',')
+          .map((candidate) => candidate.trim().split(/\s+/)[0])
+          .filter(Boolean)
+      : [value.trim()];
 
   /**
    * Problems in `root` and every shadow root below it.
@@ -97,7 +161,8 @@
         if (name === 'srcdoc') problems.push(`srcdoc on ${describe(element)}`);
         if (URL_ATTRIBUTES.has(name) || name.endsWith(':href')) {
           for (const url of urlsIn(name, attribute.value)) {
-            if (!ALLOWED_URL.test(url)) problems.push(`URL outside http/https/mailto in ${name} of ${describe(element)}`);
+            if (!ALLOWED_URL.test(url))
+              problems.push(`URL outside http/https/mailto in ${name} of ${describe(element)}`);
           }
         }
         if (name === 'style' && /url\s*\(|expression\s*\(|@import/i.test(attribute.value)) {
@@ -108,7 +173,8 @@
       const tag = element.tagName;
       const image = tag === 'IMG' && options.allowImages;
       if (!ANSWER_TAGS.has(tag) && !image) problems.push(`tag an answer must not hold: ${describe(element)}`);
-      if (tag === 'BUTTON' && !element.classList.contains('copy-code')) problems.push(`button in an answer: ${describe(element)}`);
+      if (tag === 'BUTTON' && !element.classList.contains('copy-code'))
+        problems.push(`button in an answer: ${describe(element)}`);
       if (tag === 'A' && element.hasAttribute('href')) {
         const rel = (element.getAttribute('rel') || '').split(/\s+/);
         for (const needed of ['noopener', 'noreferrer', 'nofollow']) {
@@ -146,8 +212,10 @@
         chat.removeEventListener('falcon-chat-error', onError);
         Promise.resolve(chat.updateComplete).then(() => resolve(outcome));
       };
-      const onResponse = (/** @type {any} */ event) => finish({ ok: true, text: event.detail.text, finishReason: event.detail.finishReason });
-      const onError = (/** @type {any} */ event) => finish({ ok: false, error: `${event.detail.code}: ${event.detail.message}` });
+      const onResponse = (/** @type {any} */ event) =>
+        finish({ ok: true, text: event.detail.text, finishReason: event.detail.finishReason });
+      const onError = (/** @type {any} */ event) =>
+        finish({ ok: false, error: `${event.detail.code}: ${event.detail.message}` });
       const timer = setTimeout(() => {
         chat.stop();
         finish({ ok: false, error: `no answer within ${timeoutMs} ms` });

@@ -65,7 +65,9 @@ export function jobFor(payload: Payload, items: Record<string, string | number> 
 export async function startHostileBench(): Promise<HostileBench> {
   const scene = await startAttackScene({ modelDefaults: INSTANT_MODEL });
   const { host, stack, browser } = scene;
-  const chats = Array.from({ length: CONCURRENCY }, () => '<falcon-chat heading="Hostile answers"></falcon-chat>').join('\n');
+  const chats = Array.from({ length: CONCURRENCY }, () => '<falcon-chat heading="Hostile answers"></falcon-chat>').join(
+    '\n',
+  );
   host.set('/', { html: embeddingPage({ workerUrl: stack.workerUrl, body: chats }) });
   const { context, watch } = await scene.watchedContext();
   await spreadRateLimit(context, stack.workerUrl);
@@ -92,8 +94,12 @@ export async function startHostileBench(): Promise<HostileBench> {
         for (const result of results as JobResult[]) {
           const job = byId.get(result.id)!;
           const wrong: string[] = [];
-          if (!result.ok) wrong.push(`failed: ${result.error} (failed requests so far: ${watch.failedRequests.slice(-3).join(' | ') || 'none'})`);
-          else if (result.text !== job.expected) wrong.push(`answer ${JSON.stringify(result.text)} is not ${JSON.stringify(job.expected)}`);
+          if (!result.ok)
+            wrong.push(
+              `failed: ${result.error} (failed requests so far: ${watch.failedRequests.slice(-3).join(' | ') || 'none'})`,
+            );
+          else if (result.text !== job.expected)
+            wrong.push(`answer ${JSON.stringify(result.text)} is not ${JSON.stringify(job.expected)}`);
           if (result.busy !== 'false') wrong.push(`aria-busy=${result.busy}`);
           if (result.answers !== 1) wrong.push(`${result.answers} answers`);
           wrong.push(...result.problems);

@@ -25,7 +25,8 @@ export function blnsPayloads(): Payload[] {
 const JS = 'alert(1)';
 const FLAG = 'window.__xss=1';
 /** `&#106;&#97;…` and friends: every character of "javascript" as a character reference. */
-const decimal = (text: string, pad = 0) => [...text].map((c) => `&#${String(c.codePointAt(0)).padStart(pad, '0')};`).join('');
+const decimal = (text: string, pad = 0) =>
+  [...text].map((c) => `&#${String(c.codePointAt(0)).padStart(pad, '0')};`).join('');
 const hex = (text: string) => [...text].map((c) => `&#x${c.codePointAt(0)!.toString(16)};`).join('');
 const noSemicolon = (text: string) => [...text].map((c) => `&#${c.codePointAt(0)}`).join('');
 
@@ -117,7 +118,8 @@ export const MARKDOWN_PAYLOADS: Record<string, string> = {
   'html-svg-script': `<svg><script>${FLAG}</script></svg>`,
   'html-svg-xlink': `<svg><a xlink:href="javascript:${JS}"><text x="0" y="10">x</text></a></svg>`,
   'html-svg-animate': `<svg><animate onbegin=${JS} attributeName=x dur=1s>`,
-  'html-svg-use': '<svg><use href="data:image/svg+xml,<svg id=x xmlns=http://www.w3.org/2000/svg><image href=1 onerror=alert(1) /></svg>#x"/></svg>',
+  'html-svg-use':
+    '<svg><use href="data:image/svg+xml,<svg id=x xmlns=http://www.w3.org/2000/svg><image href=1 onerror=alert(1) /></svg>#x"/></svg>',
   'html-math-mxss': `<math><mtext><table><mglyph><style><img src=x onerror=${JS}>`,
   'html-noscript-mxss': `<noscript><p title="</noscript><img src=x onerror=${JS}>">`,
   'html-iframe-js': `<iframe src="javascript:${JS}"></iframe>`,
@@ -187,7 +189,16 @@ export function markdownPayloads(): Payload[] {
  * and SPECIAL_TOKENS): the worker shows the answer up to the first one, without leading
  * whitespace, which is correct, so that is what the visitor must see.
  */
-const ANSWER_ENDS = ['\nUser:', '<|endoftext|>', '\nSystem:', '\nAssistant:', '</s>', '<|im_end|>', '<|eot_id|>', '<|end|>'];
+const ANSWER_ENDS = [
+  '\nUser:',
+  '<|endoftext|>',
+  '\nSystem:',
+  '\nAssistant:',
+  '</s>',
+  '<|im_end|>',
+  '<|eot_id|>',
+  '<|end|>',
+];
 
 export function expectedAnswer(answer: string): string {
   let end = answer.length;

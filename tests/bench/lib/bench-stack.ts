@@ -37,10 +37,14 @@ export interface ModelProcess {
 
 export async function startModelProcess(): Promise<ModelProcess> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'demo/offline-model/main.ts', '--port', String(port), '--quiet'], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'demo/offline-model/main.ts', '--port', String(port), '--quiet'],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
@@ -49,7 +53,9 @@ export async function startModelProcess(): Promise<ModelProcess> {
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`the offline model exited (${code}) before it was ready:\n${output}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`the offline model exited (${code}) before it was ready:\n${output}`)),
+    );
   });
   const url = `http://127.0.0.1:${port}`;
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -102,7 +108,8 @@ export interface BenchStackOptions {
  */
 export function snapshotApp(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['wrangler.toml', 'package.json', 'worker', 'dist']) cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
+  for (const entry of ['wrangler.toml', 'package.json', 'worker', 'dist'])
+    cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
 }
@@ -168,14 +175,18 @@ export async function startBenchStack({ root }: BenchStackOptions = {}): Promise
       return {
         proxy,
         runtime: workerd.filter((pid) => !proxy.includes(pid)),
-        wrangler: tree.filter((pid) => !workerd.includes(pid) && commandLine(pid).some((arg) => arg.includes('wrangler'))),
+        wrangler: tree.filter(
+          (pid) => !workerd.includes(pid) && commandLine(pid).some((arg) => arg.includes('wrangler')),
+        ),
       };
     },
     async workerRuntimeUrl() {
       for (const pid of stack.processes().runtime) {
         for (const candidate of listeningPorts(pid)) {
           try {
-            const response = await fetch(`http://127.0.0.1:${candidate}/api/health`, { signal: AbortSignal.timeout(2_000) });
+            const response = await fetch(`http://127.0.0.1:${candidate}/api/health`, {
+              signal: AbortSignal.timeout(2_000),
+            });
             if (response.ok && ((await response.json()) as { ok?: boolean }).ok) return `http://127.0.0.1:${candidate}`;
           } catch {
             // not the worker's port
@@ -216,7 +227,15 @@ export function chatBody(question: string, maxNewTokens = CONTEXT_TOKENS - 1_000
 }
 
 /** An `@offline(...)` directive: `tokens` tokens of markdown at `delay` ms apart. */
-export function offlineDirective({ tokens, delay, firstDelay = 0 }: { tokens: number; delay: number; firstDelay?: number }): string {
+export function offlineDirective({
+  tokens,
+  delay,
+  firstDelay = 0,
+}: {
+  tokens: number;
+  delay: number;
+  firstDelay?: number;
+}): string {
   const context = tokens > 1_500 ? `,context=${CONTEXT_TOKENS}` : '';
   return `@offline(tokens=${tokens},delay=${delay},first-delay=${firstDelay}${context})`;
 }

@@ -8,12 +8,21 @@ type Listener = (params: any) => void;
 
 export class CdpSocket {
   #nextId = 1;
-  readonly #pending = new Map<number, { resolve: (value: any) => void; reject: (error: Error) => void; method: string }>();
+  readonly #pending = new Map<
+    number,
+    { resolve: (value: any) => void; reject: (error: Error) => void; method: string }
+  >();
   readonly #listeners = new Map<string, Set<Listener>>();
 
   private constructor(private readonly socket: WebSocket) {
     socket.addEventListener('message', (message) => {
-      const data = JSON.parse(String(message.data)) as { id?: number; method?: string; params?: unknown; result?: unknown; error?: { message: string } };
+      const data = JSON.parse(String(message.data)) as {
+        id?: number;
+        method?: string;
+        params?: unknown;
+        result?: unknown;
+        error?: { message: string };
+      };
       if (data.id !== undefined && this.#pending.has(data.id)) {
         const call = this.#pending.get(data.id)!;
         this.#pending.delete(data.id);
@@ -32,14 +41,18 @@ export class CdpSocket {
   /** wrangler's inspector proxy only accepts an `Origin` on localhost. */
   static async connect(url: string): Promise<CdpSocket> {
     if (typeof WebSocket === 'undefined') {
-      throw new Error('No WebSocket in this Node: run with Node 22+, or Node 20 with --experimental-websocket (npm run bench does).');
+      throw new Error(
+        'No WebSocket in this Node: run with Node 22+, or Node 20 with --experimental-websocket (npm run bench does).',
+      );
     }
     // undici's WebSocket takes request headers as a second argument (not in the DOM typings).
     const Socket = WebSocket as unknown as new (url: string, options: { headers: Record<string, string> }) => WebSocket;
     const socket = new Socket(url, { headers: { Origin: 'http://localhost' } });
     await new Promise<void>((resolve, reject) => {
       socket.addEventListener('open', () => resolve(), { once: true });
-      socket.addEventListener('error', () => reject(new Error(`cannot connect to the inspector at ${url}`)), { once: true });
+      socket.addEventListener('error', () => reject(new Error(`cannot connect to the inspector at ${url}`)), {
+        once: true,
+      });
     });
     return new CdpSocket(socket);
   }

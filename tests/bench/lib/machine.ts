@@ -44,7 +44,9 @@ export async function measureFreeCores(ms = 1000): Promise<number> {
 export function describeMachine(chromium?: string): Omit<MachineInfo, 'freeCores'> {
   const git = (args: string[]) => {
     try {
-      return execFileSync('git', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+      return execFileSync('git', args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
     } catch {
       return '';
     }
@@ -57,7 +59,12 @@ export function describeMachine(chromium?: string): Omit<MachineInfo, 'freeCores
     memoryGiB: Math.round(totalmem() / 2 ** 30),
     node: process.version,
     chromium,
-    wrangler: (JSON.parse(execFileSync(process.execPath, ['-p', 'JSON.stringify(require("wrangler/package.json").version)'], { cwd: repoRoot }).toString()) as string) ?? '',
+    wrangler:
+      (JSON.parse(
+        execFileSync(process.execPath, ['-p', 'JSON.stringify(require("wrangler/package.json").version)'], {
+          cwd: repoRoot,
+        }).toString(),
+      ) as string) ?? '',
     commit: `${git(['rev-parse', '--short', 'HEAD'])}${dirty}`,
     loadAverage: loadavg()[0],
   };

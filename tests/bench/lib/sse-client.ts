@@ -35,7 +35,14 @@ export interface StreamRequest {
   timeoutMs?: number;
 }
 
-export function timedStream({ url, body, headers = {}, kind, agent, timeoutMs = 600_000 }: StreamRequest): Promise<StreamTiming> {
+export function timedStream({
+  url,
+  body,
+  headers = {},
+  kind,
+  agent,
+  timeoutMs = 600_000,
+}: StreamRequest): Promise<StreamTiming> {
   return new Promise((resolve) => {
     const started = performance.now();
     const timing: StreamTiming = { status: 0, ttftMs: NaN, totalMs: NaN, tokenEvents: 0, chars: 0, ending: 'none' };
@@ -58,7 +65,12 @@ export function timedStream({ url, body, headers = {}, kind, agent, timeoutMs = 
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', accept: 'text/event-stream', 'content-length': Buffer.byteLength(body), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'text/event-stream',
+          'content-length': Buffer.byteLength(body),
+          ...headers,
+        },
       },
       (response) => {
         timing.status = response.statusCode ?? 0;
@@ -88,7 +100,10 @@ export function timedStream({ url, body, headers = {}, kind, agent, timeoutMs = 
             }
           } else {
             if (data === '[DONE]') return;
-            const chunk = JSON.parse(data) as { choices?: { text?: string; finish_reason?: string | null }[]; error?: unknown };
+            const chunk = JSON.parse(data) as {
+              choices?: { text?: string; finish_reason?: string | null }[];
+              error?: unknown;
+            };
             if (chunk.error) {
               failure ??= `upstream error ${data.slice(0, 200)}`;
               return;
@@ -118,7 +133,8 @@ export function timedStream({ url, body, headers = {}, kind, agent, timeoutMs = 
         response.on('end', () => {
           if (timing.status !== 200) return finish(`${failure}: ${buffer.slice(0, 200)}`);
           if (!failure && kind === 'worker' && timing.ending !== 'done') failure = 'stream ended without event: done';
-          if (!failure && kind === 'upstream' && timing.ending === 'none') failure = 'stream ended without a finish_reason';
+          if (!failure && kind === 'upstream' && timing.ending === 'none')
+            failure = 'stream ended without a finish_reason';
           finish(failure);
         });
         response.on('error', (error) => finish(`response error: ${error.message}`));

@@ -56,6 +56,8 @@ it('per-token cost, incremental vs. re-render', () => {
     500,
   );
   naive.root.remove();
-  console.log(`mean µs per token, per 500 tokens: incremental ${incrementalCost.map((us) => us.toFixed(0)).join(' → ')}`);
+  console.log(
+    `mean µs per token, per 500 tokens: incremental ${incrementalCost.map((us) => us.toFixed(0)).join(' → ')}`,
+  );
   console.log(`mean µs per token, per 500 tokens: re-render   ${naiveCost.map((us) => us.toFixed(0)).join(' → ')}`);
 });

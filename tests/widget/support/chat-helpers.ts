@@ -39,7 +39,8 @@ export async function upstreamEnded(tag: string, outcome: UpstreamRecord['outcom
 /** The offline model's `/_offline/*` endpoints, reached through the test server (web-test-runner.config.js). */
 async function offlineControl<T>(path: string): Promise<T> {
   const response = await fetch(`/__offline/${path}`);
-  if (!response.ok) throw new Error(`offline model /_offline/${path}: HTTP ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`offline model /_offline/${path}: HTTP ${response.status} ${await response.text()}`);
   return response.json() as Promise<T>;
 }
 

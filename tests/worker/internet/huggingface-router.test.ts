@@ -23,7 +23,8 @@ describe('with no HF_ENDPOINT_URL the worker uses the Hugging Face router', () =
       '/hf-inference/models/tiiuae/falcon-7b-instruct/v1/completions',
     ]);
     // The client library asks the Hub which provider serves the model, then caches the answer in the isolate.
-    const hubLookups = async () => (await allUpstreamRecords()).filter((record) => record.path.startsWith('/api/models/'));
+    const hubLookups = async () =>
+      (await allUpstreamRecords()).filter((record) => record.path.startsWith('/api/models/'));
     const before = await hubLookups();
     expect(before.length).toBeGreaterThan(0);
     expect(new Set(before.map((record) => `${record.headers['x-original-host']} ${record.path}`))).toEqual(

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { issueSession } from '../../../worker/http/session-token.ts';
-import { ask, callWorkerWith, chatRequest, inFreshRateLimitWindow, readAll, scenario, SITE, upstreamRecords } from '../helpers.ts';
+import {
+  ask,
+  callWorkerWith,
+  chatRequest,
+  inFreshRateLimitWindow,
+  readAll,
+  scenario,
+  SITE,
+  upstreamRecords,
+} from '../helpers.ts';
 
 // Cloudflare's documented Turnstile test secrets.
 const ALWAYS_PASSES = '1x0000000000000000000000000000000AA';
@@ -32,7 +41,10 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
 
   it('a passed check gives a session token that lets the visitor chat', async () => {
     const session = await startSession(withBotCheck());
-    expect(session).toEqual({ status: 200, body: { sessionToken: expect.stringMatching(/^[\w-]+\.[\w-]+$/), expiresIn: 1800 } });
+    expect(session).toEqual({
+      status: 200,
+      body: { sessionToken: expect.stringMatching(/^[\w-]+\.[\w-]+$/), expiresIn: 1800 },
+    });
     const response = await callWorkerWith(
       withBotCheck(),
       chatRequest(ask(`Hi ${scenario().directive}`), { headers: { 'X-Falcon-Session': session.body.sessionToken } }),
@@ -61,7 +73,10 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
     expect(otherSiteSession.status).toBe(200);
     const otherSite = otherSiteSession.body.sessionToken as string;
     for (const token of [forged, expired, otherSite, 'garbage']) {
-      const response = await callWorkerWith(withBotCheck(), chatRequest(ask(`Hi ${directive}`), { headers: { 'X-Falcon-Session': token } }));
+      const response = await callWorkerWith(
+        withBotCheck(),
+        chatRequest(ask(`Hi ${directive}`), { headers: { 'X-Falcon-Session': token } }),
+      );
       expect(response.status).toBe(401);
       expect(JSON.parse(await readAll(response)).error.code).toBe('session_invalid');
     }
@@ -75,7 +90,10 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
     const statuses = async (token: string, count: number) => {
       const seen: number[] = [];
       for (let attempt = 0; attempt < count; attempt++) {
-        const response = await callWorkerWith(withBotCheck(), chatRequest(ask(`Hi ${scenario().directive}`), { headers: { ...sameAddress, 'X-Falcon-Session': token } }));
+        const response = await callWorkerWith(
+          withBotCheck(),
+          chatRequest(ask(`Hi ${scenario().directive}`), { headers: { ...sameAddress, 'X-Falcon-Session': token } }),
+        );
         await readAll(response);
         seen.push(response.status);
       }
@@ -87,7 +105,10 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
   });
 
   it('will not run with a Turnstile secret but no SESSION_SECRET', async () => {
-    const response = await callWorkerWith({ TURNSTILE_SECRET: ALWAYS_PASSES, SESSION_SECRET: '' }, new Request('https://falcon.example/api/health'));
+    const response = await callWorkerWith(
+      { TURNSTILE_SECRET: ALWAYS_PASSES, SESSION_SECRET: '' },
+      new Request('https://falcon.example/api/health'),
+    );
     expect(response.status).toBe(500);
     expect(JSON.parse(await readAll(response)).error.code).toBe('misconfigured');
   });
