@@ -42,7 +42,10 @@ export class ConversationStore {
   }
 
   save(messages: readonly ChatMessage[]): void {
-    if (!messages.length) return this.remove();
+    if (!messages.length) {
+      this.remove();
+      return;
+    }
     // An answer cut short by a reload is kept as stopped: nothing will finish it.
     const kept = messages.map(({ id: _id, ...message }) =>
       message.status === 'streaming' ? { ...message, status: 'stopped' as const } : message,

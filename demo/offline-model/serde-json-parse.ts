@@ -132,8 +132,8 @@ export function parseSerdeJson(input: Uint8Array | string): SerdeParseResult {
       text += utf8.decode(bytes.subarray(runStart, index));
       index++;
       if (index >= bytes.length) error('EOF while parsing a string');
-      const escape = String.fromCharCode(bytes[index++]);
-      if (escape === 'u') {
+      const escaped = String.fromCharCode(bytes[index++]);
+      if (escaped === 'u') {
         if (index + 4 > bytes.length) {
           index = bytes.length;
           error('EOF while parsing a string');
@@ -142,8 +142,8 @@ export function parseSerdeJson(input: Uint8Array | string): SerdeParseResult {
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) error('invalid escape');
         index += 4;
         text += String.fromCharCode(parseInt(hex, 16));
-      } else if (escape in ESCAPES) {
-        text += ESCAPES[escape];
+      } else if (escaped in ESCAPES) {
+        text += ESCAPES[escaped];
       } else {
         error('invalid escape');
       }

@@ -236,7 +236,10 @@ function control(
     response.end(JSON.stringify(value));
   };
   const tag = query.get('tag') ?? undefined;
-  if (pathname === '/_offline/log' && request.method === 'GET') return json(200, log.list(tag));
+  if (pathname === '/_offline/log' && request.method === 'GET') {
+    json(200, log.list(tag));
+    return;
+  }
   if (pathname === '/_offline/log' && request.method === 'DELETE') {
     log.clear();
     response.writeHead(204).end();
@@ -246,7 +249,8 @@ function control(
     const outcome = query.get('outcome') ?? 'any';
     const timeout = Number(query.get('timeout') ?? 10_000);
     if (!OUTCOMES.has(outcome) || !Number.isFinite(timeout) || timeout < 0) {
-      return json(400, { error: 'outcome must be completed, client-closed, fault or any; timeout a number of ms' });
+      json(400, { error: 'outcome must be completed, client-closed, fault or any; timeout a number of ms' });
+      return;
     }
     // A waiter that hangs up stops waiting.
     const gone = new AbortController();

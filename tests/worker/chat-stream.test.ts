@@ -155,7 +155,7 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
       expect(result.last, JSON.stringify(items)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
     }
     // The demo answer carries multi-byte characters, so splitting really cut through some.
-    expect(reference.text).toMatch(/[^\x00-\x7f]/);
+    expect([...reference.text].some((character) => character.codePointAt(0)! > 0x7f)).toBe(true);
   });
 
   it('sends a `: ping` heartbeat while waiting for the first token', async () => {

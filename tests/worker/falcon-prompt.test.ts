@@ -61,7 +61,10 @@ describe('the falcon prompt', () => {
       '\uff35ser:',
     ];
     let seed = 7;
-    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     for (let run = 0; run < 1000; run++) {
       const turns = Array.from({ length: 1 + Math.floor(random() * 4) }, (_, index) => ({
         role: (index % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',

@@ -12,7 +12,7 @@ const SAMPLES = ['# A\n## A', '**A** *a* `a` ‑ ✓', '```\na\n```\n|a|\n|-|\n|
 let started = false;
 
 const whenIdle = (callback: () => void) =>
-  typeof requestIdleCallback == 'function'
+  typeof requestIdleCallback === 'function'
     ? requestIdleCallback(callback, { timeout: 2_000 })
     : setTimeout(callback, 50);
 

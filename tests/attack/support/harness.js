@@ -33,7 +33,7 @@
   });
   addEventListener('unhandledrejection', (event) => {
     const reason = event.reason;
-    events.rejections.push(String((reason && reason.stack) || reason));
+    events.rejections.push(String(reason?.stack || reason));
   });
   // Capturing also sees resources that fail to load; only script errors count.
   addEventListener(

@@ -137,7 +137,9 @@ export async function startBenchStack({ root }: BenchStackOptions = {}): Promise
   // wrangler's process group goes down with it, but a workerd orphaned by a crash keeps running (and
   // spinning), so every process of the stack is also ended by its PID when this process exits.
   const known = new Set<number>([model.pid]);
-  const remember = () => processTree(worker.pid).forEach((pid) => known.add(pid));
+  const remember = () => {
+    for (const pid of processTree(worker.pid)) known.add(pid);
+  };
   remember();
   const killAll = () => {
     for (const pid of known) {
@@ -168,7 +170,7 @@ export async function startBenchStack({ root }: BenchStackOptions = {}): Promise
     nextOrigin: () => `http://visitor-${++visitors}.bench.localhost`,
     processes() {
       const tree = processTree(worker.pid);
-      tree.forEach((pid) => known.add(pid));
+      for (const pid of tree) known.add(pid);
       const workerd = tree.filter((pid) => commandLine(pid)[0]?.endsWith('/workerd'));
       // The proxy listens on the public port; the worker's own runtime on a port of its own.
       const proxy = workerd.filter((pid) => commandLine(pid).some((arg) => arg.endsWith(`127.0.0.1:${port}`)));

@@ -124,8 +124,7 @@ export function timedStream({
             return;
           }
           buffer += chunk;
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) !== -1) {
+          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
             onEvent(buffer.slice(0, end));
             buffer = buffer.slice(end + 2);
           }
