@@ -1,19 +1,8 @@
+import type { ChatErrorCode } from './chat-error-code.ts';
 import { en, errorSentence } from './strings.ts';
+import type { WorkerErrorCode } from './wire-contract.ts';
 
-/**
- * What went wrong, in the element's own terms: stable for host pages whatever
- * the worker calls it, and each one has a sentence in `strings.errors`.
- */
-export type ChatErrorCode =
-  | 'network'
-  | 'connection-lost'
-  | 'timeout'
-  | 'rate-limited'
-  | 'busy'
-  | 'bad-request'
-  | 'too-large'
-  | 'forbidden'
-  | 'server';
+export type { ChatErrorCode };
 
 export interface ChatErrorDetails {
   /** The worker's own code, e.g. `upstream_rate_limited`, when it sent one. */
@@ -48,19 +37,19 @@ export class ChatError extends Error {
 }
 
 /**
- * The worker's codes that the element has its own (translated) words for,
- * in a stream's `event: error` or an HTTP error body. Codes not listed here
- * keep the worker's own message for visitors.
+ * What each of the worker's codes means to the element, in a stream's
+ * `event: error` or an HTTP error body. `null` codes keep the worker's own
+ * message for visitors (the element has no words of its own for them). Typed
+ * over the contract's codes, so a code added to the worker must be given a
+ * place here, and one removed cannot linger.
  */
-const SERVER_CODES: Record<string, ChatErrorCode> = {
+const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   rate_limited: 'rate-limited',
   upstream_rate_limited: 'rate-limited',
   model_loading: 'busy',
   upstream_busy: 'busy',
   upstream_disconnected: 'connection-lost',
   upstream_incomplete: 'connection-lost',
-  timeout: 'timeout',
-  first_token_timeout: 'timeout',
   upstream_timeout: 'timeout',
   answer_timeout: 'timeout',
   invalid_request: 'bad-request',
@@ -75,10 +64,24 @@ const SERVER_CODES: Record<string, ChatErrorCode> = {
   upstream_malformed: 'server',
   upstream_unreachable: 'server',
   upstream_unavailable: 'server',
+  upstream_auth: null,
+  upstream_quota: null,
+  model_not_found: null,
+  unsupported_media_type: null,
+  session_required: null,
+  session_invalid: null,
+  turnstile_disabled: null,
+  turnstile_failed: null,
+  turnstile_unavailable: null,
+  misconfigured: null,
+  not_found: null,
+  http_error: null,
+  internal_error: null,
 };
 
 function knownCode(serverCode: string | undefined): ChatErrorCode | undefined {
-  return serverCode !== undefined && Object.hasOwn(SERVER_CODES, serverCode) ? SERVER_CODES[serverCode] : undefined;
+  if (serverCode === undefined || !Object.hasOwn(SERVER_CODES, serverCode)) return undefined;
+  return SERVER_CODES[serverCode as WorkerErrorCode] ?? undefined;
 }
 
 /**

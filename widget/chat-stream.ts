@@ -1,8 +1,11 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ChatError, errorFromResponse, errorFromStreamEvent } from './chat-error.ts';
+import type { DoneData, StreamEventName, TokenData } from './wire-contract.ts';
 
 /** One piece of the worker's answer, in order: tokens, then exactly one `done`. */
-export type ChatStreamEvent = { type: 'token'; text: string } | { type: 'done'; finishReason: string };
+export type ChatStreamEvent =
+  | { type: 'token'; text: TokenData['text'] }
+  | { type: 'done'; finishReason: DoneData['finishReason'] };
 
 /**
  * Turns the worker's response into answer events. Throws `ChatError` for an
@@ -93,16 +96,16 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {
 
 function toChatEvent({ event, data }: EventSourceMessage): ChatStreamEvent | undefined {
   switch (event) {
-    case 'token': {
+    case 'token' satisfies StreamEventName: {
       const { text } = parseJson(data);
       if (typeof text !== 'string') throw malformed(data);
       return { type: 'token', text };
     }
-    case 'done': {
+    case 'done' satisfies StreamEventName: {
       const { finishReason } = parseJson(data);
       return { type: 'done', finishReason: typeof finishReason === 'string' ? finishReason : 'stop' };
     }
-    case 'error':
+    case 'error' satisfies StreamEventName:
       throw errorFromStreamEvent(parseJson(data));
     default:
       // Unknown events are for newer elements; older ones skip them.

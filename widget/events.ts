@@ -1,4 +1,4 @@
-import type { ChatErrorCode } from './chat-error.ts';
+import type { ChatErrorCode } from './chat-error-code.ts';
 
 /** What is about to be sent; a `falcon-chat-send` listener may change both. */
 export interface FalconChatSendDetail {

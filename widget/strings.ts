@@ -1,4 +1,4 @@
-import type { ChatErrorCode } from './chat-error.ts';
+import type { ChatErrorCode } from './chat-error-code.ts';
 
 type Sentence = string | ((retryAfterSeconds?: number) => string);
 

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import type { ErrorBody } from '../widget/wire-contract.ts';
 import { requestId } from 'hono/request-id';
 import { ConfigError, readConfig } from './config.ts';
 import { ApiError, errorResponse } from './http/api-error.ts';
@@ -31,7 +32,7 @@ app.route('/api/health', health);
 app.route('/api/session', session);
 
 app.notFound((c) =>
-  c.json({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
+  c.json<ErrorBody>({ error: { code: 'not_found', message: `No route for ${c.req.method} ${c.req.path}` } }, 404),
 );
 app.onError(errorResponse);
 

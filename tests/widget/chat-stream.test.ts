@@ -3,6 +3,7 @@ import { streamChat } from '../../widget/chat-client.ts';
 import { turnsForModel } from '../../widget/chat-controller.ts';
 import { ChatError } from '../../widget/chat-error.ts';
 import { readChatResponse, type ChatStreamEvent } from '../../widget/chat-stream.ts';
+import type { StreamEvent } from '../../widget/wire-contract.ts';
 
 const encoder = new TextEncoder();
 
@@ -32,9 +33,10 @@ async function readAll(response: Response): Promise<{ events: ChatStreamEvent[];
   }
 }
 
-const token = (text: string) => `event: token\ndata: ${JSON.stringify({ text })}\n\n`;
-const done = (finishReason = 'stop') =>
-  `event: done\ndata: ${JSON.stringify({ finishReason, completionTokens: 2 })}\n\n`;
+/** One SSE frame as the worker writes it. */
+const frame = ({ event, data }: StreamEvent) => `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+const token = (text: string) => frame({ event: 'token', data: { text } });
+const done = (finishReason = 'stop') => frame({ event: 'done', data: { finishReason, completionTokens: 2 } });
 
 describe('readChatResponse', () => {
   it('yields tokens in order, then done', async () => {
@@ -126,7 +128,7 @@ describe('readChatResponse', () => {
     const { events, error } = await readAll(
       sseResponse([
         token('a'),
-        `event: error\ndata: ${JSON.stringify({ code: 'upstream_rate_limited', message: 'Too many.', retryAfter: 5 })}\n\n`,
+        frame({ event: 'error', data: { code: 'upstream_rate_limited', message: 'Too many.', retryAfter: 5 } }),
       ]),
     );
     expect(events).to.have.length(1);
@@ -139,9 +141,7 @@ describe('readChatResponse', () => {
 
   it('shows the worker’s own visitor message for an error code it has no words for', async () => {
     const { error } = await readAll(
-      sseResponse([
-        `event: error\ndata: ${JSON.stringify({ code: 'upstream_quota', message: 'Used up for today.' })}\n\n`,
-      ]),
+      sseResponse([frame({ event: 'error', data: { code: 'upstream_quota', message: 'Used up for today.' } })]),
     );
     expect((error as ChatError).code).to.equal('server');
     expect((error as ChatError).message).to.equal('Used up for today.');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TEST_HF_TOKEN } from '../support/test-token.ts';
 import { ask, callWorkerWith, chat, chatRequest, modelUrl, readUntil, scenario, upstreamRecords } from './helpers.ts';
+import type { TokenData } from '../../widget/wire-contract.ts';
 
 /** What the offline model says for `question`, read straight from it as the worker's upstream would. */
 async function upstreamAnswer(prompt: string): Promise<string> {
@@ -54,9 +55,7 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     const { tag, url } = scenario({ delay: 5 });
     const { events, text } = await chat(ask('Which framing?'), { HF_ENDPOINT_URL: url, TOKEN_BATCH_MS: '60000' });
     const [upstream] = await upstreamRecords(tag);
-    const tokens = events
-      .filter((event) => event.event === 'token')
-      .map((event) => (event.data as { text: string }).text);
+    const tokens = events.filter((event) => event.event === 'token').map((event) => (event.data as TokenData).text);
 
     // The model finishes well inside the window: everything after the first token goes out together when it ends.
     expect(upstream.tokensSent).toBeGreaterThan(20);

@@ -2,6 +2,7 @@ import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:
 import { exports } from 'cloudflare:workers';
 import { inject } from 'vitest';
 import app from '../../worker/index.ts';
+import type { ChatRequestBody, TokenData } from '../../widget/wire-contract.ts';
 
 export const SITE = 'https://site.example';
 export const modelUrl = inject('offlineModelUrl');
@@ -14,11 +15,9 @@ export interface SseEvent {
   data: unknown;
 }
 
-export interface ChatBody {
+/** The contract's body, loosened so tests can also send what the worker must refuse. */
+export interface ChatBody extends Omit<ChatRequestBody, 'messages'> {
   messages: { role: string; content: string }[];
-  system?: string;
-  temperature?: number;
-  maxNewTokens?: number;
   [field: string]: unknown;
 }
 
@@ -111,7 +110,7 @@ export async function chat(body: unknown, vars?: Partial<Env>) {
   const events = response.headers.get('content-type')?.startsWith('text/event-stream') ? parseSse(raw) : [];
   const text = events
     .filter((event) => event.event === 'token')
-    .map((event) => (event.data as { text: string }).text)
+    .map((event) => (event.data as TokenData).text)
     .join('');
   return { response, raw, events, text, last: events.at(-1) };
 }

@@ -1,17 +1,13 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-
-/** The one error shape every non-streaming failure answers with. */
-export interface ErrorBody {
-  error: { code: string; message: string };
-}
+import type { ApiErrorCode, ErrorBody } from '../../widget/wire-contract.ts';
 
 /** An expected failure: a status, a stable code and a message that names what is wrong. */
 export class ApiError extends HTTPException {
   constructor(
     status: ContentfulStatusCode,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
   ) {
@@ -32,7 +28,7 @@ export function errorResponse(error: Error, c: Context): Response {
   return c.json<ErrorBody>({ error: { code: 'internal_error', message: 'Something went wrong on our side.' } }, 500);
 }
 
-function codeForStatus(status: number): string {
+function codeForStatus(status: number): ApiErrorCode {
   if (status === 400) return 'invalid_request';
   if (status === 413) return 'payload_too_large';
   return 'http_error';

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import type { ChatRequestBody } from '../../widget/wire-contract.ts';
 
 const ChatTurnSchema = v.object({
   role: v.picklist(['user', 'assistant'], 'must be "user" or "assistant"'),
@@ -29,6 +30,9 @@ export const ChatRequestSchema = v.pipe(
 );
 
 export type ChatRequest = v.InferOutput<typeof ChatRequestSchema>;
+
+// The schema checks the contract's body: the compiler refuses this line when the two part ways.
+ChatRequestSchema satisfies v.GenericSchema<unknown, ChatRequestBody>;
 
 /** `messages[2].role must be "user" or "assistant"`: names the field, then what is wrong with it. */
 export function describeIssue(issue: v.BaseIssue<unknown>): string {

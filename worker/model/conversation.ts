@@ -1,8 +1,7 @@
+import type { ChatTurn } from '../../widget/wire-contract.ts';
+
 /** One turn of the conversation as the element sends it. */
-export interface ChatTurn {
-  role: 'user' | 'assistant';
-  content: string;
-}
+export type { ChatTurn };
 
 /** What the model is asked to do; validated and bounded before it gets here. */
 export interface GenerationRequest {

@@ -1,20 +1,6 @@
-/** Stable codes the element can rely on (and translate). */
-export type UpstreamErrorCode =
-  | 'upstream_auth'
-  | 'upstream_quota'
-  | 'model_not_found'
-  | 'upstream_rejected'
-  | 'upstream_rate_limited'
-  | 'model_loading'
-  | 'upstream_busy'
-  | 'upstream_unavailable'
-  | 'upstream_unreachable'
-  | 'upstream_error'
-  | 'upstream_malformed'
-  | 'upstream_disconnected'
-  | 'upstream_incomplete'
-  | 'upstream_timeout'
-  | 'answer_timeout';
+import type { UpstreamErrorCode } from '../../widget/wire-contract.ts';
+
+export type { UpstreamErrorCode };
 
 /** Words a visitor understands; never the upstream's own text, which may carry internals. */
 const VISITOR_MESSAGES: Record<UpstreamErrorCode, string> = {

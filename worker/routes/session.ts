@@ -8,6 +8,7 @@ import { originPolicy } from '../http/origin-policy.ts';
 import { issueSession } from '../http/session-token.ts';
 import { verifyTurnstile } from '../http/turnstile.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
+import type { SessionRequestBody, SessionResponseBody } from '../../widget/wire-contract.ts';
 
 /**
  * `POST /api/session`: trades a Turnstile token for a short-lived session
@@ -27,7 +28,7 @@ session.post(
         v.nonEmpty('must not be empty'),
         v.maxLength(4096, 'is too long'),
       ),
-    }),
+    }) satisfies v.GenericSchema<unknown, SessionRequestBody>,
     (result) => {
       if (!result.success) throw new ApiError(400, 'invalid_request', describeIssue(result.issues[0]));
     },
@@ -58,6 +59,6 @@ session.post(
     }
     const origin = c.req.header('Origin') ?? 'no-origin';
     const sessionToken = await issueSession(config.sessionSecret, origin, config.sessionTtlSeconds);
-    return c.json({ sessionToken, expiresIn: config.sessionTtlSeconds });
+    return c.json<SessionResponseBody>({ sessionToken, expiresIn: config.sessionTtlSeconds });
   },
 );
