@@ -1,3 +1,4 @@
+import { requestSession } from './chat-client.ts';
 import { ChatError } from './chat-error.ts';
 
 /** Where chat requests get the session token the worker asks for when its bot check is on. */
@@ -60,32 +61,10 @@ export class TurnstileSession implements SessionSource {
     const turnstileToken = await this.challenge().catch(() => {
       throw new ChatError('forbidden', { serverCode: 'turnstile_failed' });
     });
-    let response: Response;
-    try {
-      response = await fetch(new URL('session', endpoint), {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ turnstileToken }),
-        signal,
-      });
-    } catch (error) {
-      if (signal.aborted) throw error;
-      throw new ChatError('network');
-    }
-    const body = (await response.json().catch(() => ({}))) as {
-      sessionToken?: string;
-      expiresIn?: number;
-      error?: { code?: string; message?: string };
-    };
-    if (!response.ok || !body.sessionToken) {
-      throw new ChatError(response.status === 503 ? 'busy' : 'forbidden', {
-        serverCode: body.error?.code,
-        serverMessage: body.error?.message,
-      });
-    }
+    const { sessionToken, expiresIn } = await requestSession(endpoint, turnstileToken, signal);
     // A minute early, so a session never runs out between the check and the question.
-    this.session = { token: body.sessionToken, expiresAt: Date.now() + ((body.expiresIn ?? 60) - 60) * 1000 };
-    return body.sessionToken;
+    this.session = { token: sessionToken, expiresAt: Date.now() + (expiresIn - 60) * 1000 };
+    return sessionToken;
   }
 
   forget(): void {

@@ -1,25 +1,38 @@
 import { ChatError } from './chat-error.ts';
 import { readChatResponse, type ChatStreamEvent } from './chat-stream.ts';
+import type { ChatRequestBody, ChatTurn, ErrorBody, SessionRequestBody, SessionResponseBody } from './wire-contract.ts';
 
-/** One turn of the conversation as the worker takes it. */
-export interface ChatTurn {
-  role: 'user' | 'assistant';
-  content: string;
-}
+export type { ChatTurn };
+/** The body of `POST {endpoint}`. */
+export type ChatRequest = ChatRequestBody;
 
-/** The body of `POST {endpoint}`; omitted settings take the worker's defaults. */
-export interface ChatRequest {
-  /** Oldest first; the last one is the visitor's question. */
-  messages: ChatTurn[];
-  system?: string;
-  temperature?: number;
-  maxNewTokens?: number;
+/**
+ * The one place the element touches the network: posts `body` as JSON. A
+ * request that never got an answer throws `ChatError('network')`; an aborted
+ * one throws the abort reason.
+ */
+async function postJson(
+  url: string | URL,
+  body: unknown,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  try {
+    return await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ChatError('network');
+  }
 }
 
 /**
- * Asks the worker at `endpoint` and yields the answer as it streams. The one
- * place the element touches the network. Throws `ChatError`, or the abort
- * reason when `signal` aborts.
+ * Asks the worker at `endpoint` and yields the answer as it streams. Throws
+ * `ChatError`, or the abort reason when `signal` aborts.
  */
 export async function* streamChat(
   endpoint: string,
@@ -27,17 +40,24 @@ export async function* streamChat(
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): AsyncGenerator<ChatStreamEvent> {
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', Accept: 'text/event-stream', ...headers },
-      body: JSON.stringify(request),
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ChatError('network');
-  }
+  const response = await postJson(endpoint, request, signal, { Accept: 'text/event-stream', ...headers });
   yield* readChatResponse(response);
+}
+
+/** Trades a passed Turnstile challenge for a session at the worker's `/api/session` (next to `endpoint`). */
+export async function requestSession(
+  endpoint: string,
+  turnstileToken: string,
+  signal: AbortSignal,
+): Promise<SessionResponseBody> {
+  const request: SessionRequestBody = { turnstileToken };
+  const response = await postJson(new URL('session', endpoint), request, signal);
+  const body = (await response.json().catch(() => ({}))) as Partial<SessionResponseBody & ErrorBody>;
+  if (!response.ok || !body.sessionToken) {
+    throw new ChatError(response.status === 503 ? 'busy' : 'forbidden', {
+      serverCode: body.error?.code,
+      serverMessage: body.error?.message,
+    });
+  }
+  return { sessionToken: body.sessionToken, expiresIn: body.expiresIn ?? 60 };
 }

@@ -1,22 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
-import { ChatError, type ChatErrorCode } from './chat-error.ts';
+import { ChatError } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
+import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 import { TextPacer } from './text-pacer.ts';
 
-/** One entry of the transcript. A host page may set plain `{ role, content }` objects. */
-export interface ChatMessage extends ChatTurn {
-  /** Given by the element to tell messages apart; any the page sets are replaced. */
-  id?: string;
-  /** Answers only: absent means complete. */
-  status?: 'streaming' | 'complete' | 'stopped' | 'error';
-  /** Why a complete answer ended: `stop`, or `length` when it hit the token limit. */
-  finishReason?: string;
-  /** Why an answer failed, in the visitor's words. */
-  error?: { code: ChatErrorCode; message: string };
-}
+export type { ChatMessage, ChatMessageInit };
 
 /** What a request is sent with, read from the element when the question goes out. */
 export interface AnswerSettings {
@@ -63,7 +54,7 @@ export class ChatController implements ReactiveController {
   }
 
   /** Replaces the conversation (e.g. restored by the host page); any answer in progress is dropped. */
-  set messages(messages: readonly ChatMessage[]) {
+  set messages(messages: readonly ChatMessageInit[]) {
     this.cancelRun();
     this.commit(messages.map((message) => ({ ...message, id: newId() })));
   }
@@ -242,7 +233,7 @@ export class ChatController implements ReactiveController {
  * an answer that failed or was stopped before its first word is left out
  * together with its question, which the visitor may ask again.
  */
-export function turnsForModel(messages: readonly ChatMessage[]): ChatTurn[] {
+export function turnsForModel(messages: readonly ChatMessageInit[]): ChatTurn[] {
   const turns: ChatTurn[] = [];
   for (const { role, content } of messages) {
     if (content.trim()) turns.push({ role, content });

@@ -1,4 +1,4 @@
-import type { ChatMessage } from './chat-controller.ts';
+import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 
 /** Where a conversation outlives a reload: nowhere, this tab (`sessionStorage`) or this browser (`localStorage`). */
 export type PersistMode = 'none' | 'session' | 'local';
@@ -16,8 +16,8 @@ function storageFor(mode: PersistMode): Storage | undefined {
   return undefined;
 }
 
-function isMessage(value: unknown): value is ChatMessage {
-  const { role, content } = (value ?? {}) as Partial<ChatMessage>;
+function isMessage(value: unknown): value is ChatMessageInit {
+  const { role, content } = (value ?? {}) as Partial<ChatMessageInit>;
   return (role === 'user' || role === 'assistant') && typeof content === 'string';
 }
 
@@ -28,7 +28,7 @@ export class ConversationStore {
     readonly key: string,
   ) {}
 
-  load(): ChatMessage[] | undefined {
+  load(): ChatMessageInit[] | undefined {
     try {
       const stored = JSON.parse(storageFor(this.mode)?.getItem(this.key) ?? 'null') as {
         version?: number;

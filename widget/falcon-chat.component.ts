@@ -2,7 +2,8 @@ import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { ChatController, type AnswerSettings, type ChatMessage } from './chat-controller.ts';
+import { ChatController, type AnswerSettings } from './chat-controller.ts';
+import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import { copyText } from './clipboard.ts';
 import { ConversationStore } from './conversation-store.ts';
 import { TurnstileSession } from './bot-check.ts';
@@ -213,7 +214,7 @@ export class FalconChat extends LitElement {
   get messages(): readonly ChatMessage[] {
     return this.chat.messages;
   }
-  set messages(messages: readonly ChatMessage[]) {
+  set messages(messages: readonly ChatMessageInit[]) {
     this.chat.messages = messages;
   }
 
@@ -369,7 +370,7 @@ export class FalconChat extends LitElement {
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#edit-input')?.focus());
     },
     submitEdit: (message, text) => {
-      if (this.chat.edit(message.id!, text, this.answerSettings())) this.afterAsking();
+      if (this.chat.edit(message.id, text, this.answerSettings())) this.afterAsking();
     },
     cancelEdit: () => {
       this.editingId = undefined;
@@ -392,10 +393,10 @@ export class FalconChat extends LitElement {
 
   /** The answer's markdown view, created (and filled with its whole text) the first time it is rendered. */
   private viewFor(message: ChatMessage): MarkdownView {
-    let view = this.views.get(message.id!);
+    let view = this.views.get(message.id);
     if (!view) {
       view = this.createView();
-      this.views.set(message.id!, view);
+      this.views.set(message.id, view);
     }
     view.sync(message.content, message.status === 'streaming');
     return view;

@@ -1,8 +1,8 @@
 import { FalconChat } from './falcon-chat.component.ts';
 
 export * from './falcon-chat.component.ts';
-export type { ChatMessage } from './chat-controller.ts';
-export type { ChatErrorCode } from './chat-error.ts';
+export type { ChatMessage, ChatMessageInit } from './chat-message.ts';
+export type { ChatErrorCode } from './chat-error-code.ts';
 export * from './events.ts';
 
 // A page may load the script twice (say, the ES and the classic build); the first one wins.

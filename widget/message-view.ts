@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ChatMessage } from './chat-controller.ts';
+import type { ChatMessage } from './chat-message.ts';
 import type { FalconChatStrings } from './strings.ts';
 
 /** What the visitor can do to a message; the element implements them. */
