@@ -1,24 +1,11 @@
 import type { AnswerEvent } from '../model/upstream.ts';
 import { UpstreamError } from '../model/upstream-error.ts';
-
-/** What the element receives on the wire, one SSE event each. */
-export type WireEvent =
-  | { event: 'token'; data: { text: string } }
-  | { event: 'done'; data: DoneData }
-  | { event: 'error'; data: { code: string; message: string; retryAfter?: number } };
-
-export interface DoneData {
-  finishReason: string;
-  promptTokens?: number;
-  completionTokens?: number;
-  /** Oldest turns left out so the conversation fit the model's context. */
-  droppedTurns?: number;
-}
+import type { DoneData, ErrorData, StreamEvent, WorkerErrorCode } from '../../widget/wire-contract.ts';
 
 /** How one answer went, for the log line. */
 export interface AnswerOutcome {
   status: 'done' | 'error' | 'cancelled';
-  code?: string;
+  code?: WorkerErrorCode;
   finishReason?: string;
   /** Token events sent. */
   pieces: number;
@@ -44,8 +31,8 @@ export interface AnswerStreamOptions {
 const encoder = new TextEncoder();
 const PING = encoder.encode(': ping\n\n');
 
-function encodeEvent({ event, data }: WireEvent): Uint8Array {
-  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+function encodeEvent({ id, event, data }: StreamEvent): Uint8Array {
+  return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /**
@@ -60,77 +47,104 @@ function encodeEvent({ event, data }: WireEvent): Uint8Array {
  */
 export function answerStream(
   answer: AsyncIterator<AnswerEvent>,
-  { heartbeatMs, upstream, firstStep, doneExtras, keepText, onEnd }: AnswerStreamOptions,
+  options: AnswerStreamOptions,
 ): ReadableStream<Uint8Array> {
-  let takenStep = firstStep;
-  const started = Date.now();
-  const outcome: AnswerOutcome = { status: 'cancelled', pieces: 0, text: keepText ? '' : undefined };
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  let ended = false;
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    if (heartbeat !== undefined) clearInterval(heartbeat);
-    onEnd(outcome);
-  };
-
+  const relay = new AnswerRelay(answer, options);
   return new ReadableStream<Uint8Array>(
     {
-      start(controller) {
-        heartbeat = setInterval(() => controller.enqueue(PING), heartbeatMs);
-      },
-      async pull(controller) {
-        let step: IteratorResult<AnswerEvent>;
-        try {
-          const pending = takenStep ?? answer.next();
-          takenStep = undefined;
-          step = await pending;
-        } catch (error) {
-          // The visitor left meanwhile: there is nobody to tell, and the body is already cancelled.
-          if (ended) return;
-          if (!upstream.signal.aborted) {
-            const failure = error instanceof UpstreamError ? error : undefined;
-            const data = failure
-              ? { code: failure.code, message: failure.message, retryAfter: failure.retryAfterSeconds }
-              : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
-            controller.enqueue(encodeEvent({ event: 'error', data }));
-            Object.assign(outcome, { status: 'error', code: data.code });
-          }
-          end();
-          controller.close();
-          return;
-        }
-        if (ended) return;
-        if (step.done) {
-          end();
-          controller.close();
-          return;
-        }
-        const event = step.value;
-        if (event.type === 'text') {
-          outcome.firstTokenMs ??= Date.now() - started;
-          outcome.pieces++;
-          if (keepText) outcome.text += event.text;
-          // The hot path, once per token: one string, no intermediate object.
-          controller.enqueue(encoder.encode(`event: token\ndata: {"text":${JSON.stringify(event.text)}}\n\n`));
-        } else {
-          const { type: _type, ...done } = event;
-          controller.enqueue(encodeEvent({ event: 'done', data: { ...done, ...doneExtras } }));
-          Object.assign(outcome, {
-            status: 'done',
-            finishReason: done.finishReason,
-            completionTokens: done.completionTokens,
-          });
-        }
-      },
-      async cancel() {
-        upstream.abort(new DOMException('The visitor left', 'AbortError'));
-        end();
-        // Runs the generator's cleanup, which cancels the upstream request.
-        await answer.return?.();
-      },
+      start: (controller) => relay.start(controller),
+      pull: (controller) => relay.pull(controller),
+      cancel: () => relay.cancel(),
     },
     // The runtime asks for the next event only when the last one has gone out.
     { highWaterMark: 0 },
   );
+}
+
+/** One answer's trip from the model to the visitor's connection: a source for `answerStream`'s body. */
+class AnswerRelay {
+  private takenStep?: Promise<IteratorResult<AnswerEvent>>;
+  private readonly started = Date.now();
+  private readonly outcome: AnswerOutcome;
+  private heartbeat?: ReturnType<typeof setInterval>;
+  private ended = false;
+
+  constructor(
+    private readonly answer: AsyncIterator<AnswerEvent>,
+    private readonly options: AnswerStreamOptions,
+  ) {
+    this.takenStep = options.firstStep;
+    this.outcome = { status: 'cancelled', pieces: 0, text: options.keepText ? '' : undefined };
+  }
+
+  start(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.heartbeat = setInterval(() => controller.enqueue(PING), this.options.heartbeatMs);
+  }
+
+  async pull(controller: ReadableStreamDefaultController<Uint8Array>): Promise<void> {
+    let step: IteratorResult<AnswerEvent>;
+    try {
+      const pending = this.takenStep ?? this.answer.next();
+      this.takenStep = undefined;
+      step = await pending;
+    } catch (error) {
+      // The visitor left meanwhile: there is nobody to tell, and the body is already cancelled.
+      if (this.ended) return;
+      if (!this.options.upstream.signal.aborted) this.sendFailure(controller, error);
+      this.close(controller);
+      return;
+    }
+    if (this.ended) return;
+    if (step.done) this.close(controller);
+    else if (step.value.type === 'text') this.sendText(controller, step.value.text);
+    else this.sendDone(controller, step.value);
+  }
+
+  async cancel(): Promise<void> {
+    this.options.upstream.abort(new DOMException('The visitor left', 'AbortError'));
+    this.end();
+    // Runs the generator's cleanup, which cancels the upstream request.
+    await this.answer.return?.();
+  }
+
+  private sendText(controller: ReadableStreamDefaultController<Uint8Array>, text: string): void {
+    this.outcome.firstTokenMs ??= Date.now() - this.started;
+    this.outcome.pieces++;
+    if (this.options.keepText) this.outcome.text += text;
+    // The hot path, once per token: one string, no intermediate object (the contract's TokenData).
+    controller.enqueue(encoder.encode(`event: token\ndata: {"text":${JSON.stringify(text)}}\n\n`));
+  }
+
+  private sendDone(
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    { type: _type, ...done }: Extract<AnswerEvent, { type: 'done' }>,
+  ): void {
+    controller.enqueue(encodeEvent({ event: 'done', data: { ...done, ...this.options.doneExtras } }));
+    Object.assign(this.outcome, {
+      status: 'done',
+      finishReason: done.finishReason,
+      completionTokens: done.completionTokens,
+    });
+  }
+
+  private sendFailure(controller: ReadableStreamDefaultController<Uint8Array>, error: unknown): void {
+    const data: ErrorData =
+      error instanceof UpstreamError
+        ? { code: error.code, message: error.message, retryAfter: error.retryAfterSeconds }
+        : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+    controller.enqueue(encodeEvent({ event: 'error', data }));
+    Object.assign(this.outcome, { status: 'error', code: data.code });
+  }
+
+  private close(controller: ReadableStreamDefaultController<Uint8Array>): void {
+    this.end();
+    controller.close();
+  }
+
+  private end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.heartbeat !== undefined) clearInterval(this.heartbeat);
+    this.options.onEnd(this.outcome);
+  }
 }

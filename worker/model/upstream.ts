@@ -10,7 +10,7 @@ import { AnswerFilter } from './answer-filter.ts';
 import type { GenerationRequest } from './conversation.ts';
 import { buildFalconPrompt, breakControlStrings, FALCON_STOP_SEQUENCES } from './falcon-prompt.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';
-import { isRecord, readChunkBatches } from './upstream-events.ts';
+import { isRecord, readChunkBatches, type StreamChunk } from './upstream-events.ts';
 
 export type PromptFormat = 'falcon' | 'chat';
 
@@ -58,6 +58,13 @@ export interface AnswerPolicy {
 // A connection refused or reset before any text is as safe to retry as a 503: nothing reached the visitor.
 const RETRYABLE = new Set(['upstream_rate_limited', 'model_loading', 'upstream_busy', 'upstream_unreachable']);
 
+/** How an upstream attempt ended without failing. */
+interface AttemptEnd {
+  finishReason?: string;
+  promptTokens?: number;
+  completionTokens?: number;
+}
+
 /**
  * Streams the answer to `request` from the configured upstream as clean text
  * pieces, then one `done`. Throws `UpstreamError` for every upstream failure.
@@ -73,90 +80,117 @@ export async function* streamAnswer(
   const filter = new AnswerFilter(
     upstream.promptFormat === 'falcon' ? [...FALCON_STOP_SEQUENCES, ...SPECIAL_TOKENS] : SPECIAL_TOKENS,
   );
-  const answerDeadline = Date.now() + policy.answerTimeoutMs;
-  let textSent = false;
-
+  const deadline = Date.now() + policy.answerTimeoutMs;
+  const progress = { textSent: false };
   for (let attempt = 0; ; attempt++) {
-    const upstreamRequest = new AbortController();
-    const stopUpstream = () => upstreamRequest.abort(signal.reason);
-    signal.addEventListener('abort', stopUpstream, { once: true });
-    // The error is made when the time is up: an Error captures a stack, too dear to make for every answer.
-    const timeUp = (code: UpstreamErrorCode, ms: number) =>
-      setTimeout(() => upstreamRequest.abort(new UpstreamError(code)), Math.max(0, ms));
-    const answerTimer = timeUp('answer_timeout', answerDeadline - Date.now());
-    const firstTokenTimer = textSent ? undefined : timeUp('upstream_timeout', policy.firstTokenTimeoutMs);
-    let lastResponse: Response | undefined;
-    let finishReason: string | undefined;
-    let promptTokens: number | undefined;
-    let completionTokens: number | undefined;
-    let receivedAny = false;
-
+    let end: AttemptEnd;
     try {
-      const body = await openStream(request, upstream, {
-        signal: upstreamRequest.signal,
-        onResponse: (response) => {
-          lastResponse = response;
-          policy.onUpstreamResponse?.(response.status);
-        },
-      });
-      for await (const batch of readChunkBatches(body, policy.batchMs)) {
-        receivedAny = true;
-        let piece = '';
-        for (const chunk of batch) {
-          const choice = chunk.choices?.[0];
-          if (choice?.finish_reason) finishReason = choice.finish_reason;
-          if (chunk.usage) {
-            promptTokens = chunk.usage.prompt_tokens;
-            completionTokens = chunk.usage.completion_tokens;
-          }
-          piece += choice?.text ?? choice?.delta?.content ?? '';
-        }
-        // Every token of one network read goes out as one piece: the visitor sees the same text, sooner.
-        const text = filter.push(piece);
-        if (text) {
-          textSent = true;
-          if (firstTokenTimer !== undefined) clearTimeout(firstTokenTimer);
-          yield { type: 'text', text };
-        }
-        // A stop string the upstream did not stop at ends the answer here; the finally cancels the upstream.
-        if (filter.hitStop && !finishReason) {
-          finishReason = 'stop';
-          break;
-        }
-      }
-    } catch (caught) {
-      if (signal.aborted) throw signal.reason;
-      const reason: unknown = upstreamRequest.signal.reason;
-      const error =
-        upstreamRequest.signal.aborted && reason instanceof UpstreamError
-          ? reason
-          : toUpstreamError(caught, receivedAny, lastResponse);
-      if (textSent || attempt >= policy.retries || !RETRYABLE.has(error.code)) throw error;
-      const waitMs = retryWait(error, attempt, policy.retryBaseMs);
-      if (Date.now() + waitMs >= answerDeadline) throw error;
-      policy.onRetry?.(error, waitMs);
+      end = yield* attemptAnswer(request, upstream, signal, policy, { filter, deadline, progress });
+    } catch (error) {
+      const waitMs = progress.textSent || signal.aborted ? undefined : retryWait(error, attempt, policy, deadline);
+      if (waitMs === undefined) throw error;
+      policy.onRetry?.(error as UpstreamError, waitMs);
       await abortableSleep(waitMs, signal);
       continue;
-    } finally {
-      clearTimeout(answerTimer);
-      if (firstTokenTimer !== undefined) clearTimeout(firstTokenTimer);
-      signal.removeEventListener('abort', stopUpstream);
-      upstreamRequest.abort();
     }
-
-    if (!finishReason) throw new UpstreamError('upstream_incomplete');
+    if (!end.finishReason) throw new UpstreamError('upstream_incomplete');
     const rest = filter.flush();
     if (rest) yield { type: 'text', text: rest };
-    yield { type: 'done', finishReason: normaliseFinishReason(finishReason), promptTokens, completionTokens };
+    const { promptTokens, completionTokens } = end;
+    yield { type: 'done', finishReason: normaliseFinishReason(end.finishReason), promptTokens, completionTokens };
     return;
   }
 }
 
-/** Exponential backoff, or the upstream's own wait when it names one that is not too long. */
-function retryWait(error: UpstreamError, attempt: number, baseMs: number): number {
-  const backoff = baseMs * 2 ** attempt;
+/**
+ * One request to the upstream, its text filtered as it comes. Throws
+ * `UpstreamError` (a time limit's, or the failure translated), or the
+ * reason of `signal` when the visitor left.
+ */
+async function* attemptAnswer(
+  request: GenerationRequest,
+  upstream: UpstreamConfig,
+  signal: AbortSignal,
+  policy: AnswerPolicy,
+  { filter, deadline, progress }: { filter: AnswerFilter; deadline: number; progress: { textSent: boolean } },
+): AsyncGenerator<AnswerEvent, AttemptEnd> {
+  const upstreamRequest = new AbortController();
+  const stopUpstream = () => upstreamRequest.abort(signal.reason);
+  signal.addEventListener('abort', stopUpstream, { once: true });
+  // Retries happen only before any text, so every attempt waits for a first token.
+  const answerTimer = timeUp(upstreamRequest, 'answer_timeout', deadline - Date.now());
+  const firstTokenTimer = timeUp(upstreamRequest, 'upstream_timeout', policy.firstTokenTimeoutMs);
+  let lastResponse: Response | undefined;
+  let receivedAny = false;
+  const end: AttemptEnd = {};
+  try {
+    const body = await openStream(request, upstream, {
+      signal: upstreamRequest.signal,
+      onResponse: (response) => {
+        lastResponse = response;
+        policy.onUpstreamResponse?.(response.status);
+      },
+    });
+    for await (const batch of readChunkBatches(body, policy.batchMs)) {
+      receivedAny = true;
+      // Every token of one network read goes out as one piece: the visitor sees the same text, sooner.
+      const text = filter.push(readBatch(batch, end));
+      if (text) {
+        progress.textSent = true;
+        clearTimeout(firstTokenTimer);
+        yield { type: 'text', text };
+      }
+      // A stop string the upstream did not stop at ends the answer here; the finally cancels the upstream.
+      if (filter.hitStop && !end.finishReason) {
+        end.finishReason = 'stop';
+        break;
+      }
+    }
+    return end;
+  } catch (caught) {
+    if (signal.aborted) throw signal.reason;
+    const reason: unknown = upstreamRequest.signal.reason;
+    if (upstreamRequest.signal.aborted && reason instanceof UpstreamError) throw reason;
+    throw toUpstreamError(caught, receivedAny, lastResponse);
+  } finally {
+    clearTimeout(answerTimer);
+    clearTimeout(firstTokenTimer);
+    signal.removeEventListener('abort', stopUpstream);
+    upstreamRequest.abort();
+  }
+}
+
+/** Aborts `request` with `code` after `ms`. The error is made only then: an Error captures a stack, too dear to make for every answer. */
+function timeUp(request: AbortController, code: UpstreamErrorCode, ms: number): ReturnType<typeof setTimeout> {
+  return setTimeout(() => request.abort(new UpstreamError(code)), Math.max(0, ms));
+}
+
+/** The text of one network read's chunks; their finish reason and token counts go into `end`. */
+function readBatch(batch: readonly StreamChunk[], end: AttemptEnd): string {
+  let piece = '';
+  for (const chunk of batch) {
+    const choice = chunk.choices?.[0];
+    if (choice?.finish_reason) end.finishReason = choice.finish_reason;
+    if (chunk.usage) {
+      end.promptTokens = chunk.usage.prompt_tokens;
+      end.completionTokens = chunk.usage.completion_tokens;
+    }
+    piece += choice?.text ?? choice?.delta?.content ?? '';
+  }
+  return piece;
+}
+
+/**
+ * How long to wait before trying again, or `undefined` when `error` is not
+ * worth another attempt (not retryable, retries used up, or no time left).
+ * Exponential backoff, or the upstream's own wait when it names one that is not too long.
+ */
+function retryWait(error: unknown, attempt: number, policy: AnswerPolicy, deadline: number): number | undefined {
+  if (!(error instanceof UpstreamError) || attempt >= policy.retries || !RETRYABLE.has(error.code)) return undefined;
+  const backoff = policy.retryBaseMs * 2 ** attempt;
   const asked = (error.retryAfterSeconds ?? 0) * 1000;
-  return asked > backoff && asked <= baseMs * 4 ? asked : backoff;
+  const waitMs = asked > backoff && asked <= policy.retryBaseMs * 4 ? asked : backoff;
+  return Date.now() + waitMs >= deadline ? undefined : waitMs;
 }
 
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
