@@ -3,6 +3,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type Plugin } from 'vite';
+import { frameworkTypes } from './build/framework-types.ts';
+import type { Manifest } from './build/manifest-types.ts';
+import { publicManifest } from './build/public-manifest.ts';
 
 const repoRoot = fileURLToPath(new URL('.', import.meta.url));
 
@@ -36,7 +39,9 @@ function minifyLitCss(): Plugin {
 /**
  * What the npm package ships next to the scripts: `dist/custom-elements.json`
  * (the Custom Elements Manifest, from the element's JSDoc, for editors and the
- * README's reference) and `dist/types/*.d.ts` (TypeScript declarations).
+ * README's reference; its module is the shipped `dist/falcon-chat.js`),
+ * `dist/types/*.d.ts` (TypeScript declarations), and from the manifest the
+ * typings of React's JSX and Vue's templates (`dist/types/react.d.ts`, `vue.d.ts`).
  */
 function packageFiles(): Plugin {
   return {
@@ -63,6 +68,12 @@ function packageFiles(): Plugin {
         const path = join(typesDir, file);
         writeFileSync(path, readFileSync(path, 'utf8').replace(/(from\s+'\.{1,2}\/[^']+)\.ts'/g, "$1.js'"));
       }
+      const manifestPath = join(repoRoot, 'dist/custom-elements.json');
+      const manifest = publicManifest(JSON.parse(readFileSync(manifestPath, 'utf8')) as Manifest);
+      writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+      const { react, vue } = frameworkTypes(manifest);
+      writeFileSync(join(typesDir, 'react.d.ts'), react);
+      writeFileSync(join(typesDir, 'vue.d.ts'), vue);
     },
   };
 }

@@ -11,4 +11,5 @@ export type ChatErrorCode =
   | 'bad-request'
   | 'too-large'
   | 'forbidden'
+  | 'no-api'
   | 'server';

@@ -120,6 +120,8 @@ function codeForStatus(status: number): ChatErrorCode {
   if (status === 504 || status === 408) return 'timeout';
   if (status === 413 || status === 422) return 'too-large';
   if (status === 400 || status === 415) return 'bad-request';
+  // Nothing here takes a chat question: a wrong `endpoint`, or a page's own origin when the script came from npm or a CDN.
+  if (status === 404 || status === 405) return 'no-api';
   return 'server';
 }
 

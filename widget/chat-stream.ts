@@ -14,13 +14,25 @@ export type ChatStreamEvent =
  * loudly). An aborted request throws the signal's `AbortError` unchanged.
  */
 export async function* readChatResponse(response: Response): AsyncGenerator<ChatStreamEvent> {
-  if (!response.ok) throw await errorFromResponse(response);
   const contentType = response.headers.get('Content-Type') ?? '';
-  if (!response.body || !/^text\/event-stream\b/i.test(contentType)) {
-    // Typically a wrong `endpoint` answered by an HTML page.
-    throw new ChatError('server', { serverMessage: `Expected text/event-stream, got "${contentType}"` });
-  }
-  yield* readChatEvents(response.body);
+  const error = !response.ok
+    ? await errorFromResponse(response)
+    : !response.body || !/^text\/event-stream\b/i.test(contentType)
+      ? // Typically a page served where the chat API was expected.
+        new ChatError('no-api', { serverMessage: `Expected text/event-stream, got "${contentType}"` })
+      : undefined;
+  if (error?.code === 'no-api') warnNoApi(response.url);
+  if (error) throw error;
+  yield* readChatEvents(response.body!);
+}
+
+const warnedUrls = new Set<string>();
+
+/** Tells the site owner, once per address, the likeliest fix: the element was not told where its worker is. */
+function warnNoApi(url: string): void {
+  if (warnedUrls.has(url)) return;
+  warnedUrls.add(url);
+  console.warn(`<falcon-chat>: no chat API at ${url}. Set its endpoint attribute to your worker's /api/chat URL.`);
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Shared by the offline model's tests: the fixtures beside the repo, a raw HTTP client
+ * Shared by the offline model's tests: the upstream transcripts in tests/fixtures/upstream, a raw HTTP client
  * that keeps every network chunk as it arrived (fetch would hide them), and SSE helpers.
  */
 import { readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const fixturesDir = path.resolve(repoRoot, '../shared/fixtures/upstream');
+export const fixturesDir = path.resolve(repoRoot, 'tests/fixtures/upstream');
 
 /** A fixture's exact bytes. */
 export function fixture(name: string): Buffer {

@@ -4,6 +4,7 @@ import { turnsForModel } from '../../widget/chat-controller.ts';
 import { ChatError } from '../../widget/chat-error.ts';
 import { readChatResponse, type ChatStreamEvent } from '../../widget/chat-stream.ts';
 import type { StreamEvent } from '../../widget/wire-contract.ts';
+import { en } from '../../widget/strings.ts';
 
 const encoder = new TextEncoder();
 
@@ -152,14 +153,17 @@ describe('readChatResponse', () => {
     expect((error as ChatError).code).to.equal('server');
   });
 
-  it('rejects a 200 answer that is not an event stream (a wrong endpoint serving a page)', async () => {
+  it('reports a 200 answer that is not an event stream (a wrong endpoint serving a page) as no chat API', async () => {
     const { error } = await readAll(new Response('<!doctype html>', { headers: { 'Content-Type': 'text/html' } }));
-    expect((error as ChatError).code).to.equal('server');
+    expect((error as ChatError).code).to.equal('no-api');
+    expect((error as ChatError).message).to.equal(en.errors['no-api'] as string);
   });
 
   const statusCases: [number, Record<string, string>, string][] = [
     [400, {}, 'bad-request'],
     [403, {}, 'forbidden'],
+    [404, {}, 'no-api'],
+    [405, {}, 'no-api'],
     [413, {}, 'too-large'],
     [422, {}, 'too-large'],
     [429, { 'Retry-After': '7' }, 'rate-limited'],
