@@ -57,6 +57,7 @@ chat.post(
       body.messages,
       config.limits.contextTokens,
       Math.min(body.maxNewTokens ?? config.defaultMaxNewTokens, config.limits.maxNewTokens),
+      config.upstream.promptFormat,
     );
     if (!fitted) {
       throw new ApiError(
@@ -130,6 +131,7 @@ chat.post(
         onEnd: (outcome) =>
           logEvent(outcome.status === 'error' ? 'warn' : 'info', 'answer', {
             requestId: c.get('requestId'),
+            clientRequestId: c.get('clientRequestId'),
             origin: c.req.header('Origin'),
             ...outcome,
             durationMs: Date.now() - received,
