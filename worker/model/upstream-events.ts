@@ -134,33 +134,39 @@ class LineFramer {
 
   constructor(private readonly parser: { feed(text: string): void }) {}
 
-  /** Feeds one decoded read; false once the event has grown past the bound (nothing more should be pushed). */
+  /**
+   * Feeds one decoded read; false once the event has grown past the bound
+   * (the whole lines before it still go to the parser; nothing more should be pushed).
+   */
   push(text: string): boolean {
     let lineStart = this.afterCr && text.startsWith('\n') ? 1 : 0;
     this.afterCr = false;
     let whole = 0;
+    let fits = true;
     LINE_END.lastIndex = lineStart;
-    for (let end = LINE_END.exec(text); end !== null; end = LINE_END.exec(text)) {
+    for (let end = LINE_END.exec(text); end !== null && fits; end = LINE_END.exec(text)) {
       const length = this.lineChars + end.index - lineStart;
       this.lineChars = 0;
       // A blank line ends the event.
       this.eventChars = length === 0 ? 0 : this.eventChars + length + 1;
-      if (this.eventChars > MAX_EVENT_CHARS) return false;
+      fits = this.eventChars <= MAX_EVENT_CHARS;
       lineStart = end.index + end[0].length;
       // A CR at the very end may be half a CRLF: the parser gets that line with the next read.
-      if (lineStart === text.length && end[0] === '\r') this.afterCr = true;
+      if (!fits || (lineStart === text.length && end[0] === '\r')) this.afterCr = fits;
       else whole = lineStart;
     }
-    this.lineChars += text.length - lineStart;
-    if (this.eventChars + this.lineChars > MAX_EVENT_CHARS) return false;
-    if (whole === 0) {
-      this.held += text;
-      return true;
+    if (fits) {
+      this.lineChars += text.length - lineStart;
+      fits = this.eventChars + this.lineChars <= MAX_EVENT_CHARS;
     }
-    const lines = this.held + text.slice(0, whole);
-    this.held = text.slice(whole);
-    this.parser.feed(lines);
-    return true;
+    if (whole > 0) {
+      const lines = this.held + text.slice(0, whole);
+      this.held = text.slice(whole);
+      this.parser.feed(lines);
+    } else {
+      this.held += text;
+    }
+    return fits;
   }
 
   /** The stream has ended: the parser gets the rest (an unfinished event is not dispatched). */
