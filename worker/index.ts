@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
 import type { ErrorBody } from '../widget/wire-contract.ts';
-import { requestId } from 'hono/request-id';
 import { ConfigError, readConfig } from './config.ts';
 import { ApiError, errorResponse } from './http/api-error.ts';
+import { requestIdentity } from './http/request-id.ts';
 import type { WorkerEnv } from './http/worker-env.ts';
 import { chat } from './routes/chat.ts';
 import { health } from './routes/health.ts';
@@ -15,7 +15,7 @@ import { session } from './routes/session.ts';
  */
 const app = new Hono<WorkerEnv>();
 
-app.use('/api/*', requestId({ headerName: 'X-Request-Id' }));
+app.use('/api/*', requestIdentity());
 app.use('/api/*', async function loadConfig(c, next) {
   try {
     c.set('config', readConfig(c.env));

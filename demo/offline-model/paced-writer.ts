@@ -82,6 +82,14 @@ export class PacedWriter {
         this.#stopKeepAlive();
         return 'close-abruptly';
       }
+      if (action.kind === 'endless') {
+        this.#releaseBurst();
+        if (
+          !(await this.#writeEndless(action.sse ? `data:${this.framing.space ? ' ' : ''}${action.head}` : action.head))
+        )
+          return 'cancelled';
+        break;
+      }
       // Keep-alives go on until the client gives up.
       if (action.kind === 'stall') {
         this.#releaseBurst();
@@ -100,6 +108,23 @@ export class PacedWriter {
     this.#stopKeepAlive();
     await this.#queue;
     return this.#cancelled ? 'cancelled' : 'ended';
+  }
+
+  /** `head`, then `chunk` bytes (default 1 KiB) of filler per `delay` until cancelled or `line-bytes` are out. */
+  async #writeEndless(head: string): Promise<boolean> {
+    this.#stopKeepAlive();
+    const piece = Buffer.alloc(this.scenario.chunk ?? 1024, 'x');
+    await this.#writeNow(Buffer.from(head));
+    for (let sent = 0; this.scenario.lineBytes === null || sent < this.scenario.lineBytes; sent += piece.length) {
+      if (this.#cancelled) return false;
+      await this.#writeNow(piece);
+      if (!(await this.sleep(this.scenario.delay))) return false;
+    }
+    return !this.#cancelled;
+  }
+
+  async #writeNow(bytes: Buffer): Promise<void> {
+    if (!this.response.write(bytes)) await this.#drained();
   }
 
   /** Sends what `burst` held back, in one write. */

@@ -47,7 +47,7 @@ import {
   type Validated,
   type ValidRequest,
 } from './validation.ts';
-import type { Framing } from './wire/sse.ts';
+import { TGI_FRAMING, type Framing } from './wire/sse.ts';
 
 export type Header = [name: string, value: string];
 
@@ -111,7 +111,7 @@ export type ModelResponse = ResponseFacts &
         /** Send only after this many tokens' worth of generation time. */
         paceTokens: number;
       }
-    | { kind: 'stream'; headers: Header[]; framing: Framing; actions: StreamAction[] }
+    | { kind: 'stream'; status?: number; headers: Header[]; framing: Framing; actions: StreamAction[] }
     /** Non-streaming `abrupt-close`: hang up after `paceTokens` tokens' time. */
     | { kind: 'close-abruptly'; paceTokens: number }
     /** Non-streaming `stall`: never answer. */
@@ -196,6 +196,12 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
       );
   }
 
+  // A server error whose JSON body never ends (or only after `line-bytes`): a client must not read it whole.
+  if (scenario.fault === 'huge-error') {
+    facts.faulted = true;
+    const actions: StreamAction[] = [{ kind: 'endless', wait: 'none', head: '{"error":"', sse: false }];
+    return { ...facts, kind: 'stream', status: 500, headers: [JSON_TYPE], framing: TGI_FRAMING, actions };
+  }
   // What the HF router answers before any model sees the request (§2.3).
   const refused = routerFault(scenario, servedModel);
   if (refused) {
@@ -224,7 +230,9 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
   const streaming = job.streaming && scenario.fault !== 'json-200';
   facts.faulted = job.streaming && scenario.fault === 'json-200';
   const served = withContext(config, scenario.context);
-  return streaming ? streamResponse(job, scenario, served, facts) : wholeResponse(job, scenario, served, facts);
+  return streaming
+    ? streamResponse(job, scenario, served, facts, request.headers.authorization ?? '')
+    : wholeResponse(job, scenario, served, facts);
 }
 
 /** `context=N` serves a model with an N-token context instead of Falcon's 2,048 (long benchmark answers). */
@@ -233,7 +241,13 @@ function withContext(config: ModelConfig, context: number | null): ModelConfig {
   return { ...config, limits: { ...config.limits, maxTotalTokens: context, maxInputTokens: context - 1 } };
 }
 
-function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts: ResponseFacts): ModelResponse {
+function streamResponse(
+  job: Job,
+  scenario: Scenario,
+  config: ModelConfig,
+  facts: ResponseFacts,
+  authorization: string,
+): ModelResponse {
   // vLLM's server is not TGI: plain SSE headers, no x-compute-*.
   const headers: Header[] = job.vllm
     ? [['content-type', 'text/event-stream; charset=utf-8']]
@@ -260,18 +274,40 @@ function streamResponse(job: Job, scenario: Scenario, config: ModelConfig, facts
     return { ...facts, faulted: validated.error === OVERLOADED, kind: 'stream', headers, framing, actions };
   }
   const valid = validated.request;
-  const actions = planStream({
+  let actions = planStream({
     encoder: job.encoder(valid),
     generation: runGeneration(job, valid, scenario, config),
     fault: scenario.fault,
     after: scenario.after,
     comments: scenario.comments,
   });
+  if (scenario.fault === 'echo-auth') actions = echoAuthorization(actions, authorization);
   return { ...facts, faulted: IN_STREAM_FAULTS.has(scenario.fault), kind: 'stream', headers, framing, actions };
+}
+
+/**
+ * `echo-auth`: a hostile upstream that sends the request's `Authorization` back as the final
+ * chunk's `finish_reason` and in `usage`, with counts that are not token counts.
+ */
+function echoAuthorization(actions: StreamAction[], authorization: string): StreamAction[] {
+  const echo = (payload: string): string => {
+    if (!payload.includes('"finish_reason"') || payload === '[DONE]') return payload;
+    const chunk = JSON.parse(payload) as { choices?: { finish_reason?: unknown }[]; usage?: unknown };
+    const last = chunk.choices?.[0];
+    if (!last?.finish_reason) return payload;
+    last.finish_reason = authorization;
+    chunk.usage = { prompt_tokens: authorization, completion_tokens: -3.5, total_tokens: { authorization } };
+    return JSON.stringify(chunk);
+  };
+  return actions.map((action) =>
+    action.kind === 'events' ? { ...action, payloads: action.payloads.map(echo) } : action,
+  );
 }
 
 /** Faults that change a stream once it is under way. */
 const IN_STREAM_FAULTS = new Set<Fault>([
+  'endless-line',
+  'echo-auth',
   'midstream-error',
   'incomplete',
   'abrupt-close',

@@ -22,6 +22,9 @@ export const FAULTS = [
   'malformed',
   'json-200',
   'no-final-newline',
+  'endless-line',
+  'huge-error',
+  'echo-auth',
 ] as const;
 export type Fault = (typeof FAULTS)[number];
 
@@ -59,6 +62,8 @@ export interface Scenario {
   burst: boolean;
   /** Seconds in the `retry-after` header of `http-429`. */
   retryAfter: number;
+  /** `endless-line` and `huge-error` stop (and end the body) after this many filler bytes; null: never. */
+  lineBytes: number | null;
   /** Label for the request log. */
   tag: string | null;
 }
@@ -83,6 +88,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   comments: false,
   burst: false,
   retryAfter: 2,
+  lineBytes: null,
   tag: null,
 };
 
@@ -162,6 +168,7 @@ const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => v
   comments: (s, v, k) => (s.comments = oneOf(['0', '1'] as const)(k, v) === '1'),
   burst: (s, v, k) => (s.burst = oneOf(['0', '1'] as const)(k, v) === '1'),
   'retry-after': (s, v, k) => (s.retryAfter = nonNegative(k, v)),
+  'line-bytes': (s, v, k) => (s.lineBytes = positive(k, v)),
   tag: (s, v) => (s.tag = v),
 };
 

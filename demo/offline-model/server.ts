@@ -204,9 +204,9 @@ async function play(
     case 'stall':
       return; // the record ends when the client gives up
     case 'stream': {
-      record.status = 200;
+      record.status = answer.status ?? 200;
       for (const [name, value] of answer.headers) response.setHeader(name, value);
-      response.writeHead(200);
+      response.writeHead(record.status);
       // axum sends the head at once; generation (and in-band errors) follow in the body.
       response.flushHeaders();
       const end = await writer.play(answer.actions, () => {

@@ -28,7 +28,12 @@ export type StreamAction =
   /** Destroy the socket: no error event, no terminating chunk. */
   | { kind: 'close-abruptly'; wait: Wait }
   /** Send nothing more (keep-alives aside) until the client leaves. */
-  | { kind: 'stall'; wait: Wait };
+  | { kind: 'stall'; wait: Wait }
+  /**
+   * `head`, then filler that never ends a line, piece by piece at the token pace, until the client
+   * leaves (or `line-bytes`): a hostile or broken upstream. `sse`: `head` is an event's data.
+   */
+  | { kind: 'endless'; wait: Wait; head: string; sse: boolean };
 
 export interface PlanInput {
   encoder: StreamEncoder;
@@ -45,6 +50,7 @@ const CUTTING_FAULTS: Partial<Record<Fault, (encoder: StreamEncoder, wait: Wait)
   'abrupt-close': (_, wait) => ({ kind: 'close-abruptly', wait }),
   stall: (_, wait) => ({ kind: 'stall', wait }),
   malformed: (_, wait) => ({ kind: 'malformed', wait }),
+  'endless-line': (_, wait) => ({ kind: 'endless', wait, head: '{"choices":[{"index":0,"text":"', sse: true }),
 };
 
 /** A request refused before generation (validation, overload): one in-band error, at once. */
@@ -105,6 +111,7 @@ export function frameAction(action: StreamAction, framing: Framing): string[] {
       return [sseEvent('{not json', framing)];
     case 'close-abruptly':
     case 'stall':
+    case 'endless':
       return [];
   }
 }

@@ -50,6 +50,7 @@ describe('scenario switches', () => {
       comments: '1',
       burst: '1',
       'retry-after': '7',
+      'line-bytes': '9',
       tag: 'x',
     });
     expect(scenario).toEqual({
@@ -72,6 +73,7 @@ describe('scenario switches', () => {
       comments: true,
       burst: true,
       retryAfter: 7,
+      lineBytes: 9,
       tag: 'x',
     });
   });

@@ -26,6 +26,7 @@ export function planAnswer(body: ChatRequest, config: WorkerConfig): AnswerPlan 
     body.messages,
     config.limits.contextTokens,
     Math.min(body.maxNewTokens ?? config.defaultMaxNewTokens, config.limits.maxNewTokens),
+    config.upstream.promptFormat,
   );
   if (!fitted) {
     throw new ApiError(

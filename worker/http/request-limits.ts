@@ -1,6 +1,25 @@
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import type { RequestLimits } from '../config.ts';
 import { ApiError } from './api-error.ts';
 import type { ChatRequest } from './chat-request.ts';
+import type { WorkerEnv } from './worker-env.ts';
+
+/**
+ * Refuses a body over MAX_BODY_BYTES with 413 before it is parsed: by its
+ * Content-Length when it has one, else while it streams in.
+ */
+export function limitBody(): MiddlewareHandler<WorkerEnv> {
+  return function limitBodyMiddleware(c, next) {
+    const { maxBodyBytes } = c.get('config').limits;
+    return bodyLimit({
+      maxSize: maxBodyBytes,
+      onError: () => {
+        throw new ApiError(413, 'payload_too_large', `The request body must be at most ${maxBodyBytes} bytes.`);
+      },
+    })(c, next);
+  };
+}
 
 /**
  * The operator's bounds on one request, checked before any upstream call. A

@@ -1,4 +1,6 @@
 import type { ChatTurn } from './conversation.ts';
+import { breakControlStrings, neutraliseTurnText } from './falcon-prompt.ts';
+import type { PromptFormat } from './upstream.ts';
 
 /**
  * A cautious token count without the model's tokenizer: Falcon's BPE averages
@@ -23,18 +25,30 @@ export interface FittedConversation {
 export const MIN_ANSWER_TOKENS = 64;
 
 /**
+ * A text as the upstream will get it: the Falcon prompt normalises it (NFKC
+ * alone can make one character eighteen) and both formats break control
+ * strings, so the count is taken after, not before.
+ */
+export function textAsSent(text: string, format: PromptFormat): string {
+  return format === 'falcon' ? neutraliseTurnText(text) : breakControlStrings(text);
+}
+
+/**
  * Drops the oldest turns until the prompt and the answer fit the context,
  * always keeping the system message and the newest question. Returns
- * undefined when even those leave no room for an answer.
+ * undefined when even those leave no room for an answer. Every text is
+ * counted as `format` will send it.
  */
 export function fitToContext(
   system: string,
   turns: readonly ChatTurn[],
   contextTokens: number,
   maxNewTokens: number,
+  format: PromptFormat = 'falcon',
 ): FittedConversation | undefined {
-  const cost = turns.map((turn) => estimateTokens(turn.content) + TOKENS_PER_TURN);
-  const fixed = estimateTokens(system) + TOKENS_PER_TURN + cost[cost.length - 1];
+  const tokensOf = (text: string) => estimateTokens(textAsSent(text, format));
+  const cost = turns.map((turn) => tokensOf(turn.content) + TOKENS_PER_TURN);
+  const fixed = tokensOf(system) + TOKENS_PER_TURN + cost[cost.length - 1];
   const room = contextTokens - fixed;
   if (room < MIN_ANSWER_TOKENS) return undefined;
 

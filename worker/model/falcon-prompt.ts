@@ -8,16 +8,24 @@ import type { ChatTurn } from './conversation.ts';
 export const FALCON_STOP_SEQUENCES = ['\nUser:', '<|endoftext|>', '\nSystem:', '\nAssistant:'];
 
 const ROLE_LINE = /^([ \t]*)(system|user|assistant|human|ai|bot)([ \t]*:)/gimu;
-const LINE_BREAKS = /\r\n?|[\u0085\u2028\u2029]/gu;
-const INVISIBLE_CONTROLS = /[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/gu;
+/** Everything a tokenizer or a reader may take for a line break (Python's `str.splitlines` list): each becomes `\n`. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the information separators are exactly what it must find.
+const LINE_BREAKS = /\r\n?|[\v\f\x1c-\x1e\x85\u2028\u2029]/gu;
+/**
+ * Every control, format, line/paragraph separator and default-ignorable
+ * character except the newline and the tab: by Unicode property, so a
+ * character no list foresaw (variation selectors, tag characters, Hangul
+ * fillers, soft hyphen, CGJ…) cannot hide a role word or start a line either.
+ */
+const INVISIBLE = /(?![\n\t])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/gu;
 /** Control strings of common prompt formats, e.g. `<|endoftext|>`, `[INST]`, `<<SYS>>`, `</s>`. */
 const CONTROL_STRINGS = /<\|[^|\n]{0,40}\|>|\[\/?INST\]|<<\/?SYS>>|<\/?s>|<\/?(?:start|end)_of_turn>|>>[A-Z]{3,12}<</gu;
 
 /**
  * Makes a visitor's (or a stored answer's) text unable to forge a turn in the
  * raw `System:/User:/Assistant:` prompt: line breaks are normalised so no
- * exotic separator starts a line the model sees as new, invisible controls that
- * could hide a role word go, a line that starts like a role label gets a
+ * exotic separator starts a line the model sees as new, invisible characters
+ * that could hide a role word go, a line that starts like a role label gets a
  * full-width colon (so it reads the same but is no longer the label), and
  * special-token spellings are broken with a zero-width space.
  */
@@ -25,7 +33,7 @@ export function neutraliseTurnText(text: string): string {
   return text
     .normalize('NFKC')
     .replace(LINE_BREAKS, '\n')
-    .replace(INVISIBLE_CONTROLS, '')
+    .replace(INVISIBLE, '')
     .replace(
       ROLE_LINE,
       (_match, indent: string, role: string, colon: string) => `${indent}${role}${colon.slice(0, -1)}\uff1a`,

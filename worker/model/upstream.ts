@@ -7,6 +7,7 @@ import {
   textGenerationStream,
 } from '@huggingface/inference';
 import { AnswerFilter } from './answer-filter.ts';
+import { readAtMost } from './bounded-body.ts';
 import type { GenerationRequest } from './conversation.ts';
 import { buildFalconPrompt, breakControlStrings, FALCON_STOP_SEQUENCES } from './falcon-prompt.ts';
 import { UpstreamError, type UpstreamErrorCode } from './upstream-error.ts';
@@ -23,8 +24,12 @@ export interface UpstreamConfig {
   promptFormat: PromptFormat;
 }
 
-/** `stop` for an ordinary end (EOS, stop sequence), `length` at `maxNewTokens`, or the upstream's own word. */
-export type FinishReason = 'stop' | 'length' | (string & {});
+/**
+ * `stop` for an ordinary end (EOS, stop sequence, or a reason this worker does
+ * not know), `length` at `maxNewTokens`, `content_filter` when the provider cut
+ * the answer. Nothing else the upstream says reaches the visitor or the log.
+ */
+export type FinishReason = 'stop' | 'length' | 'content_filter';
 
 export type AnswerEvent =
   | { type: 'text'; text: string }
@@ -169,13 +174,13 @@ function timeUp(request: AbortController, code: UpstreamErrorCode, ms: number): 
 function readBatch(batch: readonly StreamChunk[], end: AttemptEnd): string {
   let piece = '';
   for (const chunk of batch) {
-    const choice = chunk.choices?.[0];
-    if (choice?.finish_reason) end.finishReason = choice.finish_reason;
-    if (chunk.usage) {
-      end.promptTokens = chunk.usage.prompt_tokens;
-      end.completionTokens = chunk.usage.completion_tokens;
+    const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
+    if (isRecord(choice) && choice.finish_reason) end.finishReason = normaliseFinishReason(choice.finish_reason);
+    if (isRecord(chunk.usage)) {
+      end.promptTokens = tokenCount(chunk.usage.prompt_tokens);
+      end.completionTokens = tokenCount(chunk.usage.completion_tokens);
     }
-    piece += choice?.text ?? choice?.delta?.content ?? '';
+    piece += textOf(choice);
   }
   return piece;
 }
@@ -226,7 +231,8 @@ async function openStream(
     fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
       const response = await fetch(input, init);
       onResponse(response);
-      if (!response.ok || !response.headers.get('content-type')?.startsWith('text/event-stream')) return response;
+      if (!response.ok || !response.headers.get('content-type')?.startsWith('text/event-stream'))
+        return boundedResponse(response);
       answerBody = response.body;
       // The library sees an event stream with nothing in it and returns at once, leaving the answer to us.
       return new Response(null, { status: response.status, headers: response.headers });
@@ -283,10 +289,52 @@ function libraryStream(
   );
 }
 
-function normaliseFinishReason(reason: string): FinishReason {
-  // TGI says eos_token / stop_sequence on /v1/completions; OpenAI and vLLM say stop.
-  return reason === 'eos_token' || reason === 'stop_sequence' ? 'stop' : reason;
+/** The answer text of one choice; anything that is not a string counts as none. */
+function textOf(choice: unknown): string {
+  if (!isRecord(choice)) return '';
+  if (typeof choice.text === 'string') return choice.text;
+  const delta = choice.delta;
+  return isRecord(delta) && typeof delta.content === 'string' ? delta.content : '';
 }
+
+function normaliseFinishReason(reason: unknown): FinishReason {
+  // TGI says eos_token / stop_sequence on /v1/completions; OpenAI and vLLM say stop. An unknown word is an end too.
+  if (reason === 'length' || reason === 'content_filter') return reason;
+  return 'stop';
+}
+
+/** A token count as the upstream reports it, if it is one: a non-negative whole number. */
+function tokenCount(value: unknown): number | undefined {
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : undefined;
+}
+
+/**
+ * The response the client library may read (an error, or an OK that is not an
+ * event stream), with at most `MAX_SIDE_BODY_BYTES` of its body: the library
+ * reads a JSON error body whole. A longer or non-object body becomes `{}`,
+ * which the library reports as a plain HTTP error of the same status.
+ */
+async function boundedResponse(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.delete('content-length');
+  headers.delete('content-encoding');
+  if (NULL_BODY_STATUSES.has(response.status)) return new Response(null, { status: response.status, headers });
+  const bytes = await readAtMost(response.body);
+  let body = '{}';
+  if (bytes && headers.get('content-type')?.startsWith('application/json')) {
+    const text = new TextDecoder().decode(bytes);
+    try {
+      if (isRecord(JSON.parse(text))) body = text;
+    } catch {
+      // Not JSON: `{}` stands for it.
+    }
+  } else if (bytes) {
+    body = new TextDecoder().decode(bytes);
+  }
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
 
 function toUpstreamError(error: unknown, receivedAny: boolean, response: Response | undefined): UpstreamError {
   if (error instanceof UpstreamError) return error;

@@ -104,6 +104,7 @@ function logAnswer(
   const config = c.get('config');
   logEvent(outcome.status === 'error' ? 'warn' : 'info', 'answer', {
     requestId: c.get('requestId'),
+    clientRequestId: c.get('clientRequestId'),
     origin: c.req.header('Origin'),
     ...outcome,
     durationMs: Date.now() - watch.received,

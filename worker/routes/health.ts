@@ -1,8 +1,12 @@
 import { Hono } from 'hono';
+import { countRequest } from '../http/rate-limit.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
-import { checkUpstream } from '../model/upstream-health.ts';
+import { checkUpstreamShared } from '../model/upstream-health.ts';
 
-/** `GET /api/health`: liveness plus the configuration's non-secret facts; `?deep=1` also asks the upstream. */
+/**
+ * `GET /api/health`: liveness plus the configuration's non-secret facts;
+ * `?deep=1` also asks the upstream (rate-limited, and shared for 30 s).
+ */
 export const health = new Hono<WorkerEnv>();
 
 health.get('/', async (c) => {
@@ -16,6 +20,7 @@ health.get('/', async (c) => {
     botCheck: turnstileSecret !== '',
   };
   if (c.req.query('deep') !== '1') return c.json({ ok: true, ...facts });
-  const upstreamHealth = await checkUpstream(upstream);
+  await countRequest(c, 'health');
+  const upstreamHealth = await checkUpstreamShared(upstream);
   return c.json({ ok: upstreamHealth.ok, ...facts, upstreamHealth }, upstreamHealth.ok ? 200 : 503);
 });

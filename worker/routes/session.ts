@@ -5,6 +5,8 @@ import { ApiError } from '../http/api-error.ts';
 import { describeIssue } from '../http/chat-request.ts';
 import { logEvent } from '../http/log.ts';
 import { originPolicy } from '../http/origin-policy.ts';
+import { rateLimited } from '../http/rate-limit.ts';
+import { limitBody } from '../http/request-limits.ts';
 import { issueSession } from '../http/session-token.ts';
 import { verifyTurnstile } from '../http/turnstile.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
@@ -13,6 +15,9 @@ import type { SessionRequestBody, SessionResponseBody } from '../../widget/wire-
 /**
  * `POST /api/session`: trades a Turnstile token for a short-lived session
  * token, so the bot check runs once per visit rather than once per question.
+ * Each call costs a siteverify request, so it is rate-limited like a question,
+ * and the body is bounded before it is parsed (and not read at all when there
+ * is no bot check).
  */
 export const session = new Hono<WorkerEnv>();
 
@@ -20,6 +25,13 @@ session.use(originPolicy({ allowedOrigins: (c) => c.get('config').allowedOrigins
 
 session.post(
   '/',
+  async function requireBotCheck(c, next) {
+    if (!c.get('config').turnstileSecret)
+      throw new ApiError(404, 'turnstile_disabled', 'This chat has no bot check; no session is needed.');
+    await next();
+  },
+  rateLimited('session'),
+  limitBody(),
   vValidator(
     'json',
     v.object({
@@ -35,8 +47,6 @@ session.post(
   ),
   async (c) => {
     const config = c.get('config');
-    if (!config.turnstileSecret)
-      throw new ApiError(404, 'turnstile_disabled', 'This chat has no bot check; no session is needed.');
     const verdict = await verifyTurnstile(
       config.turnstileVerifyUrl,
       config.turnstileSecret,
