@@ -1,8 +1,9 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
-import { ChatError, type ChatErrorCode } from './chat-error.ts';
+import { ChatError, type ChatErrorCode, tellSiteOwner } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ConversationStore } from './conversation-store.ts';
+import { fitRequest } from './request-window.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 import { TextPacer } from './text-pacer.ts';
 
@@ -15,7 +16,7 @@ export interface ChatMessage extends ChatTurn {
   /** Why a complete answer ended: `stop`, or `length` when it hit the token limit. */
   finishReason?: string;
   /** Why an answer failed, in the visitor's words. */
-  error?: { code: ChatErrorCode; message: string };
+  error?: { code: ChatErrorCode; message: string; retryable?: boolean };
 }
 
 /** What a request is sent with, read from the element when the question goes out. */
@@ -152,7 +153,8 @@ export class ChatController implements ReactiveController {
   private async answer({ endpoint, session, ...settings }: AnswerSettings): Promise<void> {
     const run = new AbortController();
     this.activeRun = run;
-    const request: ChatRequest = { messages: turnsForModel(this.conversation), ...settings };
+    // The newest turns the worker takes: a long conversation never meets its bounds.
+    const request: ChatRequest = fitRequest({ messages: turnsForModel(this.conversation), ...settings });
     const id = newId();
     this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
     this.host.requestUpdate();
@@ -193,7 +195,8 @@ export class ChatController implements ReactiveController {
       const failure = error instanceof ChatError ? error : new ChatError('server');
       const message = this.options.describeError(failure);
       this.activeRun = undefined;
-      this.updateAnswer({ status: 'error', error: { code: failure.code, message } });
+      tellSiteOwner(failure);
+      this.updateAnswer({ status: 'error', error: { code: failure.code, message, retryable: failure.retryable } });
       this.host.dispatchEvent(
         new FalconChatErrorEvent({
           code: failure.code,

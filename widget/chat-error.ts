@@ -13,6 +13,7 @@ export type ChatErrorCode =
   | 'bad-request'
   | 'too-large'
   | 'forbidden'
+  | 'misconfigured'
   | 'server';
 
 export interface ChatErrorDetails {
@@ -35,11 +36,15 @@ export class ChatError extends Error {
   /** The worker's sentence, when the element has none of its own for this code. */
   readonly visitorMessage?: string;
 
+  /** False when asking again cannot help until someone changes the site or the worker: no Retry is offered. */
+  readonly retryable: boolean;
+
   constructor(
     readonly code: ChatErrorCode,
     { serverCode, serverMessage, retryAfterSeconds, visitorMessage }: ChatErrorDetails = {},
   ) {
     super(visitorMessage ?? errorSentence(en, code, retryAfterSeconds));
+    this.retryable = !FINAL_CODES.has(code) && !FINAL_SERVER_CODES.has(serverCode ?? '');
     this.serverCode = serverCode;
     this.serverMessage = serverMessage;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -71,11 +76,28 @@ const SERVER_CODES: Record<string, ChatErrorCode> = {
   too_many_messages: 'too-large',
   conversation_too_long: 'too-large',
   origin_not_allowed: 'forbidden',
+  misconfigured: 'misconfigured',
   upstream_error: 'server',
   upstream_malformed: 'server',
   upstream_unreachable: 'server',
   upstream_unavailable: 'server',
 };
+
+/** Failures the same request meets again: the page's origin, the worker's setup, the question itself. */
+const FINAL_CODES = new Set<ChatErrorCode>(['forbidden', 'misconfigured', 'bad-request', 'too-large']);
+const FINAL_SERVER_CODES = new Set(['upstream_auth', 'model_not_found']);
+const told = new Set<string>();
+
+/**
+ * Tells the site owner, once per page and message, what a failure no retry fixes needs from them,
+ * in the worker's words (e.g. the origin to add to ALLOWED_ORIGINS).
+ */
+export function tellSiteOwner(error: ChatError): void {
+  const note = error.serverMessage ?? error.serverCode;
+  if (error.retryable || !note || told.has(note)) return;
+  told.add(note);
+  console.warn(`<falcon-chat>: ${note}`);
+}
 
 function knownCode(serverCode: string | undefined): ChatErrorCode | undefined {
   return serverCode !== undefined && Object.hasOwn(SERVER_CODES, serverCode) ? SERVER_CODES[serverCode] : undefined;

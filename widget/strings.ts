@@ -93,6 +93,7 @@ export const en: FalconChatStrings = {
     'bad-request': 'The chat service could not accept this question. Try a shorter or different one.',
     'too-large': 'This conversation has grown too long. Clear it and ask again.',
     forbidden: 'This website is not allowed to use the chat service.',
+    misconfigured: 'The chat service is not set up correctly yet, so it cannot answer.',
     server: 'Something went wrong on our side. Please try again.',
   },
 };
@@ -144,6 +145,7 @@ const fr: FalconChatStrings = {
     'bad-request': 'Le service n’a pas pu accepter cette question. Essayez-en une plus courte ou différente.',
     'too-large': 'Cette conversation est devenue trop longue. Effacez-la et reposez la question.',
     forbidden: 'Ce site n’est pas autorisé à utiliser le service de discussion.',
+    misconfigured: 'Le service de discussion n’est pas encore configuré correctement : il ne peut pas répondre.',
     server: 'Un problème est survenu de notre côté. Veuillez réessayer.',
   },
 };
@@ -191,6 +193,7 @@ const ar: FalconChatStrings = {
     'bad-request': 'تعذّر على خدمة المحادثة قبول هذا السؤال. جرّب سؤالًا أقصر أو مختلفًا.',
     'too-large': 'أصبحت هذه المحادثة طويلة جدًا. امسحها واسأل مجددًا.',
     forbidden: 'هذا الموقع غير مسموح له باستخدام خدمة المحادثة.',
+    misconfigured: 'خدمة المحادثة غير مهيّأة بشكل صحيح بعد، لذلك لا يمكنها الرد.',
     server: 'حدث خطأ من جهتنا. يُرجى المحاولة مجددًا.',
   },
 };

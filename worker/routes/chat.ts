@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { answerStream } from '../http/answer-stream.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
+import { refuseUnworkableUpstream } from '../http/config-verdict.ts';
 import { logEvent } from '../http/log.ts';
 import { originPolicy } from '../http/origin-policy.ts';
 import { enforceLimits } from '../http/request-limits.ts';
@@ -50,6 +51,7 @@ chat.post(
     const config = c.get('config');
     const body = c.req.valid('json');
     enforceLimits(body, config.limits);
+    refuseUnworkableUpstream(config.upstream, c.get('requestId'));
 
     const system = resolveSystemMessage(config.systemMessagePolicy, config.systemMessage, body.system);
     const fitted = fitToContext(

@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { WorkerEnv } from '../http/worker-env.ts';
+import { reportUpstreamProblems } from '../http/config-verdict.ts';
 import { checkUpstream } from '../model/upstream-health.ts';
 
 /** `GET /api/health`: liveness plus the configuration's non-secret facts; `?deep=1` also asks the upstream. */
@@ -15,6 +16,9 @@ health.get('/', async (c) => {
     allowedOrigins: allowedOrigins === '*' ? '*' : allowedOrigins.length,
     botCheck: turnstileSecret !== '',
   };
+  // A configuration that cannot answer is reported as it is, deep or not, without asking the upstream.
+  const problems = reportUpstreamProblems(upstream, c.get('requestId'));
+  if (problems.length) return c.json({ ok: false, ...facts, problems }, 503);
   if (c.req.query('deep') !== '1') return c.json({ ok: true, ...facts });
   const upstreamHealth = await checkUpstream(upstream);
   return c.json({ ok: upstreamHealth.ok, ...facts, upstreamHealth }, upstreamHealth.ok ? 200 : 503);
