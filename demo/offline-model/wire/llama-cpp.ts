@@ -4,8 +4,8 @@
  * - a first chunk `{"choices":[{"finish_reason":null,"index":0,"delta":{"role":"assistant","content":null}}],
  *   "created":…,"id":"chatcmpl-<32 letters and digits>","model":…,"system_fingerprint":"b<build>-<commit>",
  *   "object":"chat.completion.chunk"}`, choices first and the rest after;
- * - one chunk per text delta, `"delta":{"content":"…"}`; stop strings are left out of the text, and text
- *   that may still start one is held back, as llama-server does;
+ * - one chunk per text delta, `"delta":{"content":"…"}`; stop strings are left out of the text, and only
+ *   an end of the text that may still grow into one is held back (llama-server's partial stop match);
  * - a last chunk with `"delta":{}`, `finish_reason` `stop` or `length`, and always both the OpenAI `usage`
  *   and llama.cpp's own `timings` (prompt_n, prompt_ms, prompt_per_token_ms, prompt_per_second, predicted_n,
  *   predicted_ms, predicted_per_token_ms, predicted_per_second; doubles written with a decimal point);
@@ -21,7 +21,6 @@ import { JsonFloat, toSerdeJson, type JsonValue } from '../serde-json.ts';
 import { fnv1a32 } from '../tokenizer.ts';
 import type { ValidRequest } from '../validation.ts';
 import { DONE } from './openai-tgi.ts';
-import { createHoldBack } from './openai-vllm.ts';
 import type { StreamEncoder } from './stream-encoder.ts';
 
 /** A llama-server build and commit, as in `system_fingerprint`. */
@@ -51,6 +50,38 @@ export function llamaCppId(prompt: string, created: number): string {
 
 const double = (value: number) => new JsonFloat(value, 'f64');
 
+/** How much of the end of `text` is the start of a stop string, and so cannot be sent yet. */
+function partialStopLength(text: string, stops: readonly string[]): number {
+  let longest = 0;
+  for (const stop of stops) {
+    for (let n = Math.min(stop.length - 1, text.length); n > longest; n--) {
+      if (text.endsWith(stop.slice(0, n))) {
+        longest = n;
+        break;
+      }
+    }
+  }
+  return longest;
+}
+
+/** Text deltas without special tokens or the stop string, holding back only a partial stop match. */
+function createDeltas(request: ValidRequest) {
+  let text = '';
+  let sent = 0;
+  return (step: GenerationStep): string => {
+    if (!step.token.special) text += step.token.text;
+    const stop = step.finish?.stopSequence;
+    const end = step.finish
+      ? stop && text.includes(stop)
+        ? text.indexOf(stop)
+        : text.length
+      : text.length - partialStopLength(text, request.stop);
+    const delta = text.slice(sent, Math.max(sent, end));
+    sent = Math.max(sent, end);
+    return delta;
+  };
+}
+
 function timings(finish: Finish, request: ValidRequest, context: LlamaCppContext): JsonValue {
   const promptMs = context.firstDelayMs;
   const predictedMs = context.delayMs * Math.max(0, finish.generatedTokens - 1);
@@ -76,7 +107,7 @@ export function llamaCppChatEncoder(request: ValidRequest, context: LlamaCppCont
   };
   const chunk = (delta: JsonValue, finishReason: string | null, extra: Record<string, JsonValue> = {}) =>
     toSerdeJson({ choices: [{ finish_reason: finishReason, index: 0, delta }], ...tail, ...extra });
-  const nextDelta = createHoldBack(request);
+  const nextDelta = createDeltas(request);
   return {
     step(step: GenerationStep) {
       const payloads = step.index === 1 ? [chunk({ role: 'assistant', content: null }, null)] : [];

@@ -33,8 +33,8 @@ function usage(finish: Finish, request: ValidRequest): JsonValue {
   };
 }
 
-/** Streams text deltas, holding back what might still turn out to be a stop string (llama-server does the same). */
-export function createHoldBack(request: ValidRequest) {
+/** Streams text deltas, holding back what might still turn out to be a stop string. */
+function createHoldBack(request: ValidRequest) {
   const holdBack = request.stop.reduce((longest, stop) => Math.max(longest, stop.length - 1), 0);
   let text = '';
   let sent = 0;
