@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
+import { OFFLINE_ENDPOINT_VARS } from './offline-model/model-card.ts';
 import { startOfflineModel, type OfflineModel } from './offline-model/server.ts';
 import { startWranglerDev } from './wrangler-dev.ts';
 
@@ -15,7 +16,7 @@ let offlineModel: OfflineModel | undefined;
 const vars: Record<string, string> = {};
 if (!devVars.HF_TOKEN) {
   offlineModel = await startOfflineModel({ port: Number(process.env.OFFLINE_MODEL_PORT ?? 0), quiet: true });
-  vars.HF_ENDPOINT_URL = offlineModel.url;
+  Object.assign(vars, { HF_ENDPOINT_URL: offlineModel.url, ...OFFLINE_ENDPOINT_VARS });
   console.log(`No HF_TOKEN in .dev.vars: using the offline demo model at ${offlineModel.url}`);
 } else {
   console.log('Using HF_TOKEN from .dev.vars');

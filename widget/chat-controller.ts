@@ -1,9 +1,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
-import { ChatError } from './chat-error.ts';
+import { ChatError, tellSiteOwner } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { ConversationStore } from './conversation-store.ts';
+import { fitRequest } from './request-window.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 import { TextPacer } from './text-pacer.ts';
 
@@ -143,7 +144,8 @@ export class ChatController implements ReactiveController {
   private async answer({ endpoint, session, ...settings }: AnswerSettings): Promise<void> {
     const run = new AbortController();
     this.activeRun = run;
-    const request: ChatRequest = { messages: turnsForModel(this.conversation), ...settings };
+    // The newest turns the worker takes: a long conversation never meets its bounds.
+    const request: ChatRequest = fitRequest({ messages: turnsForModel(this.conversation), ...settings });
     const id = newId();
     this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
     this.host.requestUpdate();
@@ -184,7 +186,8 @@ export class ChatController implements ReactiveController {
       const failure = error instanceof ChatError ? error : new ChatError('server');
       const message = this.options.describeError(failure);
       this.activeRun = undefined;
-      this.updateAnswer({ status: 'error', error: { code: failure.code, message } });
+      tellSiteOwner(failure);
+      this.updateAnswer({ status: 'error', error: { code: failure.code, message, retryable: failure.retryable } });
       this.host.dispatchEvent(
         new FalconChatErrorEvent({
           code: failure.code,

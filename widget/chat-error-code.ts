@@ -12,4 +12,5 @@ export type ChatErrorCode =
   | 'too-large'
   | 'forbidden'
   | 'no-api'
+  | 'misconfigured'
   | 'server';

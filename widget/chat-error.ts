@@ -24,11 +24,15 @@ export class ChatError extends Error {
   /** The worker's sentence, when the element has none of its own for this code. */
   readonly visitorMessage?: string;
 
+  /** False when asking again cannot help until someone changes the site or the worker: no Retry is offered. */
+  readonly retryable: boolean;
+
   constructor(
     readonly code: ChatErrorCode,
     { serverCode, serverMessage, retryAfterSeconds, visitorMessage }: ChatErrorDetails = {},
   ) {
     super(visitorMessage ?? errorSentence(en, code, retryAfterSeconds));
+    this.retryable = !FINAL_CODES.has(code) && !FINAL_SERVER_CODES.has(serverCode ?? '');
     this.serverCode = serverCode;
     this.serverMessage = serverMessage;
     this.retryAfterSeconds = retryAfterSeconds;
@@ -60,6 +64,8 @@ const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   too_many_messages: 'too-large',
   conversation_too_long: 'too-large',
   origin_not_allowed: 'forbidden',
+  misconfigured: 'misconfigured',
+  misconfigured: 'misconfigured',
   upstream_error: 'server',
   upstream_malformed: 'server',
   upstream_unreachable: 'server',
@@ -73,11 +79,26 @@ const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   turnstile_disabled: null,
   turnstile_failed: null,
   turnstile_unavailable: null,
-  misconfigured: null,
   not_found: null,
   http_error: null,
   internal_error: null,
 };
+
+/** Failures the same request meets again: the page's origin, the worker's setup, the question itself. */
+const FINAL_CODES = new Set<ChatErrorCode>(['forbidden', 'misconfigured', 'no-api', 'bad-request', 'too-large']);
+const FINAL_SERVER_CODES = new Set(['upstream_auth', 'model_not_found']);
+const told = new Set<string>();
+
+/**
+ * Tells the site owner, once per page and message, what a failure no retry fixes needs from them,
+ * in the worker's words (e.g. the origin to add to ALLOWED_ORIGINS).
+ */
+export function tellSiteOwner(error: ChatError): void {
+  const note = error.serverMessage ?? error.serverCode;
+  if (error.retryable || !note || told.has(note)) return;
+  told.add(note);
+  console.warn(`<falcon-chat>: ${note}`);
+}
 
 function knownCode(serverCode: string | undefined): ChatErrorCode | undefined {
   if (serverCode === undefined || !Object.hasOwn(SERVER_CODES, serverCode)) return undefined;

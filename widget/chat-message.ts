@@ -10,7 +10,7 @@ export interface ChatMessage extends ChatTurn {
   /** Why a complete answer ended: `stop`, or `length` when it hit the token limit. */
   finishReason?: string;
   /** Why an answer failed, in the visitor's words. */
-  error?: { code: ChatErrorCode; message: string };
+  error?: { code: ChatErrorCode; message: string; retryable?: boolean };
 }
 
 /** A message as a host page (or the stored conversation) gives it: plain `{ role, content }` will do; any `id` is replaced. */

@@ -50,7 +50,7 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
           ? html`<div class="error" part="error">
             <p>${message.error.message}</p>
             ${
-              state.isLastAnswer
+              state.isLastAnswer && message.error.retryable !== false
                 ? html`<button type="button" part="retry-button" @click=${state.actions.regenerate}>${strings.retry}</button>`
                 : nothing
             }

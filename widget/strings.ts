@@ -94,6 +94,7 @@ export const en: FalconChatStrings = {
     'too-large': 'This conversation has grown too long. Clear it and ask again.',
     forbidden: 'This website is not allowed to use the chat service.',
     'no-api': 'This chat is not set up correctly: its service could not be found.',
+    misconfigured: 'The chat service is not set up correctly yet, so it cannot answer.',
     server: 'Something went wrong on our side. Please try again.',
   },
 };
@@ -146,6 +147,7 @@ const fr: FalconChatStrings = {
     'too-large': 'Cette conversation est devenue trop longue. Effacez-la et reposez la question.',
     forbidden: 'Ce site n’est pas autorisé à utiliser le service de discussion.',
     'no-api': 'Cette discussion est mal configurée : son service est introuvable.',
+    misconfigured: 'Le service de discussion n’est pas encore configuré correctement : il ne peut pas répondre.',
     server: 'Un problème est survenu de notre côté. Veuillez réessayer.',
   },
 };
@@ -194,6 +196,7 @@ const ar: FalconChatStrings = {
     'too-large': 'أصبحت هذه المحادثة طويلة جدًا. امسحها واسأل مجددًا.',
     forbidden: 'هذا الموقع غير مسموح له باستخدام خدمة المحادثة.',
     'no-api': 'هذه المحادثة غير مُعدّة بشكل صحيح: تعذّر العثور على خدمتها.',
+    misconfigured: 'خدمة المحادثة غير مهيّأة بشكل صحيح بعد، لذلك لا يمكنها الرد.',
     server: 'حدث خطأ من جهتنا. يُرجى المحاولة مجددًا.',
   },
 };

@@ -51,6 +51,9 @@ export interface WorkerConfig {
   sessionTtlSeconds: number;
 }
 
+/** wrangler.toml's MODEL: a chat model the Hugging Face router's providers serve (none serves Falcon). */
+export const DEFAULT_MODEL = 'Qwen/Qwen2.5-7B-Instruct';
+
 const DEFAULT_SYSTEM_MESSAGE =
   'A conversation between a user and an LLM-based AI assistant. The assistant gives helpful and honest answers.';
 
@@ -59,7 +62,7 @@ export class ConfigError extends Error {
 }
 
 export function readConfig(env: Env): WorkerConfig {
-  const promptFormat = (env.PROMPT_FORMAT || 'falcon').trim();
+  const promptFormat = (env.PROMPT_FORMAT || 'chat').trim();
   if (promptFormat !== 'falcon' && promptFormat !== 'chat') {
     throw new ConfigError(`PROMPT_FORMAT must be "falcon" or "chat", not "${promptFormat}"`);
   }
@@ -80,7 +83,7 @@ export function readConfig(env: Env): WorkerConfig {
     upstream: {
       token: (env.HF_TOKEN ?? '').trim(),
       endpointUrl,
-      model: (env.MODEL || 'tiiuae/falcon-7b-instruct').trim(),
+      model: (env.MODEL || DEFAULT_MODEL).trim(),
       promptFormat: promptFormat satisfies PromptFormat,
     },
     systemMessage: env.SYSTEM_MESSAGE || DEFAULT_SYSTEM_MESSAGE,

@@ -27,6 +27,7 @@ import {
   vllmCompletionsEncoder,
   type VllmContext,
 } from './wire/openai-vllm.ts';
+import { llamaCppChatEncoder, llamaCppErrorEvents, llamaCppId } from './wire/llama-cpp.ts';
 import type { StreamEncoder } from './wire/stream-encoder.ts';
 import { generateResponseJson, generateStreamEncoder, nativeErrorEvents } from './wire/tgi-native.ts';
 
@@ -40,6 +41,8 @@ export interface Job {
   question: string;
   /** Served like vLLM's OpenAI server rather than TGI (only on the OpenAI routes). */
   vllm: boolean;
+  /** Served like llama.cpp's llama-server (only on chat completions). */
+  llamaCpp?: boolean;
   /** In-band error payloads of this route (needs no valid request). */
   errorPayloads(error: InferError): string[];
   encoder(request: ValidRequest): StreamEncoder;
@@ -121,6 +124,14 @@ function chatJob(body: Record<string, unknown>, context: JobContext): Job {
   // Chat echoes the request's model unless it is absent or "tgi" (§1.11).
   const echoed = typeof body.model === 'string' && body.model !== 'tgi' ? body.model : context.servedModel;
   const { base, vllm, isVllm } = openAiContext(body, context, echoed, inputs);
+  const isLlamaCpp = context.scenario.flavour === 'llamacpp';
+  const llamaCpp = {
+    created: context.created,
+    model: echoed,
+    id: llamaCppId(inputs, context.created),
+    firstDelayMs: context.scenario.firstDelay,
+    delayMs: context.scenario.delay,
+  };
   const presencePenalty = body.presence_penalty as number | null | undefined;
   return {
     request: {
@@ -141,8 +152,14 @@ function chatJob(body: Record<string, unknown>, context: JobContext): Job {
     returnFullTextDefault: false,
     question: questionInMessages(messages),
     vllm: isVllm,
-    errorPayloads: openAiErrorEvents,
-    encoder: (request) => (isVllm ? vllmChatEncoder(request, vllm) : chatCompletionsEncoder(request, base)),
+    llamaCpp: isLlamaCpp,
+    errorPayloads: isLlamaCpp ? llamaCppErrorEvents : openAiErrorEvents,
+    encoder: (request) =>
+      isLlamaCpp
+        ? llamaCppChatEncoder(request, llamaCpp)
+        : isVllm
+          ? vllmChatEncoder(request, vllm)
+          : chatCompletionsEncoder(request, base),
     body: (result, request) =>
       isVllm ? vllmChatCompletionJson(result, request, vllm) : chatCompletionJson(result, request, base),
   };

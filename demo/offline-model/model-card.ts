@@ -7,6 +7,12 @@ import { toSerdeJson } from './serde-json.ts';
 import type { ModelLimits } from './validation.ts';
 
 export const DEFAULT_MODEL_ID = 'tiiuae/falcon-7b-instruct';
+
+/**
+ * The worker's settings for the offline model, besides HF_ENDPOINT_URL: it stands in for an Inference
+ * Endpoint running Falcon-7B-instruct (README "Deploying Falcon", recipe a), which takes the falcon format.
+ */
+export const OFFLINE_ENDPOINT_VARS = { MODEL: DEFAULT_MODEL_ID, PROMPT_FORMAT: 'falcon' } as const;
 const TGI_VERSION = '3.0.1';
 const DOCKER_LABEL = 'sha-bb9095a';
 export const SYSTEM_FINGERPRINT = `${TGI_VERSION}-${DOCKER_LABEL}`;

@@ -48,6 +48,7 @@ import {
   type ValidRequest,
 } from './validation.ts';
 import { TGI_FRAMING, type Framing } from './wire/sse.ts';
+import { llamaCppRefusalJson } from './wire/llama-cpp.ts';
 
 export type Header = [name: string, value: string];
 
@@ -249,15 +250,20 @@ function streamResponse(
   authorization: string,
 ): ModelResponse {
   // vLLM's server is not TGI: plain SSE headers, no x-compute-*.
-  const headers: Header[] = job.vllm
-    ? [['content-type', 'text/event-stream; charset=utf-8']]
-    : [
+  const headers: Header[] = job.llamaCpp
+    ? [
+        ['server', 'llama.cpp'],
         ['content-type', 'text/event-stream'],
-        ['cache-control', 'no-cache'],
-        ['x-compute-type', 'gpu+optimized'],
-        ['x-compute-characters', String(Array.from(job.request.inputs).length)],
-        ['x-accel-buffering', 'no'],
-      ];
+      ]
+    : job.vllm
+      ? [['content-type', 'text/event-stream; charset=utf-8']]
+      : [
+          ['content-type', 'text/event-stream'],
+          ['cache-control', 'no-cache'],
+          ['x-compute-type', 'gpu+optimized'],
+          ['x-compute-characters', String(Array.from(job.request.inputs).length)],
+          ['x-accel-buffering', 'no'],
+        ];
   const framing: Framing = {
     space: scenario.framing === 'space',
     eol: scenario.eol === 'crlf' ? '\r\n' : scenario.eol === 'cr' ? '\r' : '\n',
@@ -269,6 +275,18 @@ function streamResponse(
   const validated: Validated = refusal
     ? { ok: false, error: refusal }
     : validate(job.request, config.limits, job.returnFullTextDefault);
+  // llama-server refuses a request it cannot run with a 400 before streaming.
+  if (!validated.ok && job.llamaCpp && validated.error !== OVERLOADED) {
+    const refusal = llamaCppRefusalJson(validated.error, config.limits.maxTotalTokens);
+    return {
+      ...facts,
+      kind: 'body',
+      status: 400,
+      headers: [['server', 'llama.cpp'], JSON_TYPE],
+      body: refusal,
+      paceTokens: 0,
+    };
+  }
   if (!validated.ok) {
     const actions = inBandErrorPlan(job.errorPayloads(validated.error));
     return { ...facts, faulted: validated.error === OVERLOADED, kind: 'stream', headers, framing, actions };
@@ -370,7 +388,7 @@ function runGeneration(job: Job, valid: ValidRequest, scenario: Scenario, config
     maxNewTokens: valid.maxNewTokens,
     stop: valid.stop,
     fullTextPrefix: valid.returnFullText ? valid.inputs : undefined,
-    stopMatching: job.vllm ? 'substring' : 'suffix',
+    stopMatching: job.vllm || job.llamaCpp ? 'substring' : 'suffix',
   });
 }
 

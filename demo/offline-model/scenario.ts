@@ -46,7 +46,7 @@ export interface Scenario {
   chunk: number | null;
   /** `utf8`: cut every write inside each multi-byte character. */
   split: 'utf8' | null;
-  flavour: 'tgi' | 'vllm';
+  flavour: 'tgi' | 'vllm' | 'llamacpp';
   /** Make the generation exactly this many tokens (benchmarks). */
   tokens: number | null;
   /** Serve a model with this many tokens of context (default: Falcon's 2,048), so `tokens` can go past 2,000. */
@@ -159,7 +159,7 @@ const KEYS: Record<string, (scenario: Scenario, value: string, key: string) => v
   eol: (s, v, k) => (s.eol = oneOf(['lf', 'crlf', 'cr'] as const)(k, v)),
   chunk: (s, v, k) => (s.chunk = positive(k, v)),
   split: (s, v, k) => (s.split = oneOf(['utf8'] as const)(k, v)),
-  flavour: (s, v, k) => (s.flavour = oneOf(['tgi', 'vllm'] as const)(k, v)),
+  flavour: (s, v, k) => (s.flavour = oneOf(['tgi', 'vllm', 'llamacpp'] as const)(k, v)),
   tokens: (s, v, k) => (s.tokens = positive(k, v)),
   context: (s, v, k) => (s.context = Math.max(2, positive(k, v))),
   ending: (s, v, k) => (s.ending = oneOf(['eos', 'stop-sequence'] as const)(k, v)),

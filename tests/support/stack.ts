@@ -1,3 +1,4 @@
+import { OFFLINE_ENDPOINT_VARS } from '../../demo/offline-model/model-card.ts';
 import { startOfflineModel } from '../../demo/offline-model/server.ts';
 import { startWranglerDev } from '../../demo/wrangler-dev.ts';
 
@@ -23,7 +24,13 @@ export async function startStack(
   const model = await startOfflineModel({ port: 0, quiet: true, defaults: options.modelDefaults });
   try {
     const worker = await startWranglerDev({
-      vars: { HF_ENDPOINT_URL: model.url, HF_TOKEN: TEST_HF_TOKEN, ALLOWED_ORIGINS: '*', ...options.vars },
+      vars: {
+        HF_ENDPOINT_URL: model.url,
+        ...OFFLINE_ENDPOINT_VARS,
+        HF_TOKEN: TEST_HF_TOKEN,
+        ALLOWED_ORIGINS: '*',
+        ...options.vars,
+      },
     });
     return {
       workerUrl: worker.url,

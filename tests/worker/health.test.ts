@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { callWorker, callWorkerWith, readAll } from './helpers.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { ask, callWorker, callWorkerWith, chatRequest, readAll } from './helpers.ts';
 
 describe('GET /api/health', () => {
   it('reports the configuration’s non-secret facts', async () => {
@@ -34,5 +34,33 @@ describe('GET /api/health', () => {
       code: 'misconfigured',
       message: 'The worker is misconfigured: PROMPT_FORMAT must be "falcon" or "chat", not "llama".',
     });
+  });
+
+  it('says ok:false with the reason for a configuration that cannot answer, and logs it', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const vars = { HF_ENDPOINT_URL: '', PROMPT_FORMAT: 'falcon' };
+      const response = await callWorkerWith(vars, new Request('https://falcon.example/api/health?deep=1'));
+      expect(response.status).toBe(503);
+      const body = JSON.parse(await readAll(response));
+      expect(body).toMatchObject({ ok: false, promptFormat: 'falcon', upstream: 'huggingface-router' });
+      expect(body.problems).toEqual([
+        'PROMPT_FORMAT=falcon needs HF_ENDPOINT_URL: the Hugging Face router has no /v1/completions route. ' +
+          'Set HF_ENDPOINT_URL to your Inference Endpoint or server, or set PROMPT_FORMAT=chat with a MODEL the router serves',
+      ]);
+      const lines = logged.mock.calls.map(([line]) => JSON.parse(String(line)));
+      expect(lines).toContainEqual(
+        expect.objectContaining({ level: 'error', msg: 'misconfigured', problems: body.problems }),
+      );
+
+      const chat = await callWorkerWith(vars, chatRequest(ask('Hi')));
+      expect(chat.status).toBe(500);
+      expect(JSON.parse(await readAll(chat)).error).toEqual({
+        code: 'misconfigured',
+        message: `The worker is misconfigured: ${body.problems[0]}.`,
+      });
+    } finally {
+      logged.mockRestore();
+    }
   });
 });

@@ -41,13 +41,35 @@ describe('ALLOWED_ORIGINS', () => {
     expect(await upstreamRecords(tag)).toEqual([]);
   });
 
-  it('refuses another site’s preflight', async () => {
+  it('answers another site’s preflight, so the page can read why its POST is refused', async () => {
     const response = await callWorker(
       new Request('https://falcon.example/api/chat', {
         method: 'OPTIONS',
-        headers: { Origin: 'https://evil.example' },
+        headers: {
+          Origin: 'https://evil.example',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
       }),
     );
+    await readAll(response);
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(response.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('content-type');
+    expect(response.headers.get('vary')).toMatch(/Origin/);
+  });
+
+  it('refuses another site’s POST with CORS headers, so the page reads the reason', async () => {
+    const { tag, directive } = scenario();
+    const response = await callWorker(chatRequest(ask(`Hi ${directive}`), { origin: 'https://evil.example' }));
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBe('https://evil.example');
+    expect(JSON.parse(await readAll(response)).error.code).toBe('origin_not_allowed');
+    expect(await upstreamRecords(tag)).toEqual([]);
+  });
+
+  it('still refuses an OPTIONS request that names no origin', async () => {
+    const response = await callWorker(new Request('https://falcon.example/api/chat', { method: 'OPTIONS' }));
     await readAll(response);
     expect(response.status).toBe(403);
   });

@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './api-error.ts';
 
 export interface OriginPolicyOptions {
@@ -17,7 +17,7 @@ export interface OriginPolicyOptions {
  * without one is not from a browser page and gets the same answer unless any
  * origin is allowed (Flowise's embed was faulted for letting it pass).
  *
- * Sets `Access-Control-*` headers for allowed origins and answers preflights.
+ * Sets `Access-Control-*` headers for allowed origins and answers preflights, a refused site's too.
  */
 export function originPolicy({ allowedOrigins }: OriginPolicyOptions): MiddlewareHandler {
   return async function originPolicyMiddleware(c, next) {
@@ -25,6 +25,13 @@ export function originPolicy({ allowedOrigins }: OriginPolicyOptions): Middlewar
     const allowed = allowedOrigins(c);
     const ownOrigin = new URL(c.req.url).origin;
     const permitted = allowed === '*' || origin === ownOrigin || (origin !== undefined && allowed.includes(origin));
+    // A refused site's preflight is answered too, so its POST is sent and the page can read the 403 that says
+    // why (a failed preflight is only a network error). The POST is still refused before anything else runs.
+    if (!permitted && origin !== undefined && c.req.method === 'OPTIONS') {
+      c.header('Access-Control-Allow-Origin', origin);
+      c.header('Vary', 'Origin', { append: true });
+      return answerPreflight(c);
+    }
     if (!permitted) {
       throw new ApiError(
         403,
@@ -41,12 +48,14 @@ export function originPolicy({ allowedOrigins }: OriginPolicyOptions): Middlewar
       c.header('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
       if (allowed !== '*') c.header('Vary', 'Origin', { append: true });
     }
-    if (c.req.method === 'OPTIONS') {
-      c.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
-      c.header('Access-Control-Allow-Headers', 'Content-Type, X-Falcon-Session');
-      c.header('Access-Control-Max-Age', '86400');
-      return c.body(null, 204);
-    }
+    if (c.req.method === 'OPTIONS') return answerPreflight(c);
     await next();
   };
+}
+
+function answerPreflight(c: Context): Response {
+  c.header('Access-Control-Allow-Methods', 'POST, OPTIONS');
+  c.header('Access-Control-Allow-Headers', 'Content-Type, X-Falcon-Session');
+  c.header('Access-Control-Max-Age', '86400');
+  return c.body(null, 204);
 }

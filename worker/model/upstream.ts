@@ -351,6 +351,10 @@ function toUpstreamError(error: unknown, receivedAny: boolean, response: Respons
     if (status === 401 || status === 403) return new UpstreamError('upstream_auth', status);
     if (status === 402) return new UpstreamError('upstream_quota', status);
     if (status === 404) return new UpstreamError('model_not_found', status);
+    // The router's word for a model none of its providers serves (upstream-protocol notes §2.3).
+    if (status === 400 && /not supported by (any )?provider/i.test(JSON.stringify(body) ?? '')) {
+      return new UpstreamError('model_not_found', status);
+    }
     if (status === 429) return new UpstreamError('upstream_rate_limited', status, retryAfter(response));
     if (status === 503) return new UpstreamError('model_loading', status, estimatedTime(body) ?? retryAfter(response));
     if (status >= 400 && status < 500) return new UpstreamError('upstream_rejected', status);

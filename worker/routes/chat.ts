@@ -6,6 +6,7 @@ import { type AnswerPlan, planAnswer } from '../http/answer-plan.ts';
 import { type AnswerOutcome, answerStream } from '../http/answer-stream.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
+import { refuseUnworkableUpstream } from '../http/config-verdict.ts';
 import { logEvent } from '../http/log.ts';
 import { originPolicy } from '../http/origin-policy.ts';
 import { visitorGate } from '../http/visitor-gate.ts';
@@ -49,6 +50,7 @@ chat.post(
     const watch = new UpstreamWatch(Date.now());
     const config = c.get('config');
     const body = c.req.valid('json');
+    refuseUnworkableUpstream(config.upstream, c.get('requestId'));
     const plan = planAnswer(body, config);
     const upstream = new AbortController();
     const answer = streamAnswer(

@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import { countRequest } from '../http/rate-limit.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
+import { reportUpstreamProblems } from '../http/config-verdict.ts';
 import { checkUpstreamShared } from '../model/upstream-health.ts';
 
 /**
@@ -19,6 +20,9 @@ health.get('/', async (c) => {
     allowedOrigins: allowedOrigins === '*' ? '*' : allowedOrigins.length,
     botCheck: turnstileSecret !== '',
   };
+  // A configuration that cannot answer is reported as it is, deep or not, without asking the upstream.
+  const problems = reportUpstreamProblems(upstream, c.get('requestId'));
+  if (problems.length) return c.json({ ok: false, ...facts, problems }, 503);
   if (c.req.query('deep') !== '1') return c.json({ ok: true, ...facts });
   await countRequest(c, 'health');
   const upstreamHealth = await checkUpstreamShared(upstream);

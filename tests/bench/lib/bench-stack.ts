@@ -19,6 +19,7 @@ import { freePort, startWranglerDev, type WranglerDev } from '../../../demo/wran
 import { TEST_HF_TOKEN } from '../../support/test-token.ts';
 import { CdpSocket } from './cdp.ts';
 import { commandLine, listeningPorts, processTree } from '../../support/processes.ts';
+import { OFFLINE_ENDPOINT_VARS } from '../../../demo/offline-model/model-card.ts';
 
 /** Enough context for a 10,000-token answer after any prompt the benchmarks send. */
 export const CONTEXT_TOKENS = 12_000;
@@ -122,6 +123,7 @@ export async function startBenchStack({ root }: BenchStackOptions = {}): Promise
       root,
       vars: {
         HF_ENDPOINT_URL: model.url,
+        ...OFFLINE_ENDPOINT_VARS,
         HF_TOKEN: TEST_HF_TOKEN,
         ALLOWED_ORIGINS: '*',
         // Long answers: 10,000 tokens, up to 200 s at 50 tokens/s.
