@@ -65,7 +65,6 @@ const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   conversation_too_long: 'too-large',
   origin_not_allowed: 'forbidden',
   misconfigured: 'misconfigured',
-  misconfigured: 'misconfigured',
   upstream_error: 'server',
   upstream_malformed: 'server',
   upstream_unreachable: 'server',
