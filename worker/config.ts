@@ -49,6 +49,8 @@ export interface WorkerConfig {
   turnstileVerifyUrl: string;
   /** Lifetime of a session token issued after a Turnstile check. */
   sessionTtlSeconds: number;
+  /** Token budgets (prompt plus answer) kept in Durable Objects; 0 means no cap. */
+  budgets: { dailyTokens: number; visitorTokens: number };
 }
 
 const DEFAULT_SYSTEM_MESSAGE =
@@ -110,6 +112,7 @@ export function readConfig(env: Env): WorkerConfig {
       env.TURNSTILE_VERIFY_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify'
     ).trim(),
     sessionTtlSeconds: number('SESSION_TTL_SECONDS', 1800),
+    budgets: { dailyTokens: number('DAILY_TOKEN_BUDGET', 0), visitorTokens: number('VISITOR_TOKEN_BUDGET', 0) },
   };
 }
 

@@ -4,7 +4,12 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 /** The one error shape every non-streaming failure answers with. */
 export interface ErrorBody {
-  error: { code: string; message: string };
+  error: {
+    code: string;
+    message: string;
+    /** Which budget refused (`budget_exhausted`): `day` or `visitor`. */
+    scope?: string;
+  };
 }
 
 /** An expected failure: a status, a stable code and a message that names what is wrong. */
@@ -14,6 +19,8 @@ export class ApiError extends HTTPException {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra fields of the error object, e.g. a budget's `scope`. */
+    readonly fields: Record<string, string> = {},
   ) {
     super(status, { message });
   }
@@ -22,7 +29,8 @@ export class ApiError extends HTTPException {
 /** `app.onError`: writes `ApiError`s and Hono's own exceptions as JSON, hides everything else. */
 export function errorResponse(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
-    return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+    const body = { ...error.fields, code: error.code, message: error.message };
+    return c.json<ErrorBody>({ error: body }, error.status, error.headers);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

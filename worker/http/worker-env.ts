@@ -3,5 +3,10 @@ import type { WorkerConfig } from '../config.ts';
 /** Hono's environment for every route: the bindings plus what middleware puts on the context. */
 export interface WorkerEnv {
   Bindings: Env;
-  Variables: { config: WorkerConfig; requestId: string };
+  Variables: {
+    config: WorkerConfig;
+    requestId: string;
+    /** The rate limit's key, which is also the key of the visitor's token budget. */
+    visitor: string;
+  };
 }

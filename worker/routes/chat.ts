@@ -1,6 +1,7 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { reserveBudget } from '../budget/reserve-budget.ts';
 import { answerStream } from '../http/answer-stream.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
@@ -66,19 +67,21 @@ chat.post(
       );
     }
 
+    // Reserves before the upstream call (or refuses with 429); the answer's maximum may come back cut.
+    const budget = await reserveBudget(c, { system, turns: fitted.turns, maxNewTokens: fitted.maxNewTokens });
     let upstreamStatus: number | undefined;
     let upstreamRespondedMs: number | undefined;
     let retries = 0;
     let upstreamResponded!: () => void;
     const upstreamHeaders = new Promise<void>((resolve) => (upstreamResponded = resolve));
     const upstream = new AbortController();
-    const answer = streamAnswer(
+    const unmetered = streamAnswer(
       {
         system,
         turns: fitted.turns,
         // The element's slider stays in range; a hand-made request is brought into it rather than refused.
         temperature: Math.min(2, Math.max(0, body.temperature ?? config.defaultTemperature)),
-        maxNewTokens: fitted.maxNewTokens,
+        maxNewTokens: budget.maxNewTokens,
       },
       config.upstream,
       // Request.signal fires when the visitor goes (flag enable_request_signal); Hono's onAbort may not.
@@ -97,6 +100,7 @@ chat.post(
         onRetry: () => retries++,
       },
     );
+    const answer = budget.meter(unmetered);
 
     // Starting the upstream call before answering lets Server-Timing report how long the
     // upstream took to respond; the wait is short, so the first heartbeat is never late.
