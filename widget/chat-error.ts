@@ -13,7 +13,13 @@ export type ChatErrorCode =
   | 'bad-request'
   | 'too-large'
   | 'forbidden'
-  | 'server';
+  | 'server'
+  /** A token budget is spent: the whole chat's for the UTC day, or this visitor's for the hour. */
+  | 'limit-today'
+  | 'limit-now';
+
+/** Asking again before the budget's window ends is refused again, so the element offers no Retry for these. */
+export const NOT_RETRYABLE: readonly ChatErrorCode[] = ['limit-today', 'limit-now'];
 
 export interface ChatErrorDetails {
   /** The worker's own code, e.g. `upstream_rate_limited`, when it sent one. */
@@ -75,6 +81,7 @@ const SERVER_CODES: Record<string, ChatErrorCode> = {
   upstream_malformed: 'server',
   upstream_unreachable: 'server',
   upstream_unavailable: 'server',
+  budget_exhausted: 'limit-today',
 };
 
 function knownCode(serverCode: string | undefined): ChatErrorCode | undefined {
@@ -106,7 +113,9 @@ export async function errorFromResponse(response: Response): Promise<ChatError> 
     serverMessage: isRecord(error) && typeof error.message === 'string' ? error.message : undefined,
     retryAfterSeconds: parseRetryAfter(response.headers.get('Retry-After')),
   };
-  const known = knownCode(details.serverCode);
+  let known = knownCode(details.serverCode);
+  // One server code for both budgets; `scope` says which, so the visitor reads "for today" or "for now".
+  if (known === 'limit-today' && isRecord(error) && error.scope === 'visitor') known = 'limit-now';
   return new ChatError(known ?? codeForStatus(response.status), details);
 }
 

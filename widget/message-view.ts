@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-controller.ts';
+import { NOT_RETRYABLE } from './chat-error.ts';
 import type { FalconChatStrings } from './strings.ts';
 
 /** What the visitor can do to a message; the element implements them. */
@@ -50,7 +51,7 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
           ? html`<div class="error" part="error">
             <p>${message.error.message}</p>
             ${
-              state.isLastAnswer
+              state.isLastAnswer && !NOT_RETRYABLE.includes(message.error.code)
                 ? html`<button type="button" part="retry-button" @click=${state.actions.regenerate}>${strings.retry}</button>`
                 : nothing
             }

@@ -94,6 +94,8 @@ export const en: FalconChatStrings = {
     'too-large': 'This conversation has grown too long. Clear it and ask again.',
     forbidden: 'This website is not allowed to use the chat service.',
     server: 'Something went wrong on our side. Please try again.',
+    'limit-today': 'This chat has reached its limit for today. Please come back later.',
+    'limit-now': 'This chat has reached its limit for now. Please try again later.',
   },
 };
 
@@ -145,6 +147,8 @@ const fr: FalconChatStrings = {
     'too-large': 'Cette conversation est devenue trop longue. Effacez-la et reposez la question.',
     forbidden: 'Ce site n’est pas autorisé à utiliser le service de discussion.',
     server: 'Un problème est survenu de notre côté. Veuillez réessayer.',
+    'limit-today': 'Cette discussion a atteint sa limite pour aujourd’hui. Revenez plus tard.',
+    'limit-now': 'Cette discussion a atteint sa limite pour le moment. Réessayez plus tard.',
   },
 };
 
@@ -192,6 +196,8 @@ const ar: FalconChatStrings = {
     'too-large': 'أصبحت هذه المحادثة طويلة جدًا. امسحها واسأل مجددًا.',
     forbidden: 'هذا الموقع غير مسموح له باستخدام خدمة المحادثة.',
     server: 'حدث خطأ من جهتنا. يُرجى المحاولة مجددًا.',
+    'limit-today': 'بلغت هذه المحادثة حدّها لهذا اليوم. يُرجى العودة لاحقًا.',
+    'limit-now': 'بلغت هذه المحادثة حدّها في الوقت الحالي. حاول مجددًا لاحقًا.',
   },
 };
 
