@@ -134,6 +134,31 @@ describe('token budgets: reservation and settlement', () => {
     expect((await today().snapshot()).held).toBe(0);
   });
 
+  it('split over DAILY_BUDGET_SHARDS objects whose limits add up to the budget, parallel questions still fit it', async () => {
+    const shards = [0, 1, 2, 3].map((i) => budgetStub(`day:${new Date().toISOString().slice(0, 10)}:${i}`));
+    const counted = async () =>
+      Promise.all(shards.map(async (shard) => shard.snapshot().then(({ spent, held }) => spent + held)));
+    const questions = Array.from({ length: 12 }, () => scenario({ tokens: 64 })).map(({ tag, directive }) => ({
+      tag,
+      body: ask(`Sharded ${directive}`, { maxNewTokens: 64 }),
+    }));
+    const reservation = promptEstimate(questions[0].body) + 64;
+    const before = await counted();
+    // Each shard's limit is a quarter of the budget: room for two more questions in the fullest one.
+    const share = Math.max(...before) + 2 * reservation + Math.floor(reservation / 2);
+    const room = before.reduce((sum, tokens) => sum + Math.floor((share - tokens) / reservation), 0);
+    const vars = { DAILY_TOKEN_BUDGET: String(4 * share), DAILY_BUDGET_SHARDS: '4' };
+    const results = await Promise.all(questions.map((q) => askWith(vars, q.body)));
+    const answered = results.filter((r) => r.response.status === 200).length;
+    expect(answered).toBeGreaterThan(0);
+    expect(answered).toBeLessThanOrEqual(room);
+    for (const r of results.filter((r) => r.response.status !== 200))
+      expect(JSON.parse(r.raw).error).toMatchObject({ code: 'budget_exhausted', scope: 'day' });
+    const reached = await Promise.all(questions.map((q) => upstreamRecords(q.tag)));
+    expect(reached.flat()).toHaveLength(answered);
+    for (const shard of shards) expect((await shard.snapshot()).held).toBe(0);
+  });
+
   it('a call that fails before any token releases its whole reservation', async () => {
     const ip = visitorIp();
     const { directive } = scenario({ fault: 'http-401' });

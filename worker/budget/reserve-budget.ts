@@ -54,21 +54,26 @@ export async function reserveBudget(
     // Long enough for every retry and the whole answer; past it the worker is gone and the tokens count as spent.
     ttlMs: firstTokenTimeoutMs * (upstreamRetries + 1) + answerTimeoutMs + 60_000,
   };
-  const now = new Date();
-  const wanted: [BudgetScope, number, string, BudgetWindow][] = [];
-  if (budgets.dailyTokens)
-    wanted.push(['day', budgets.dailyTokens, `day:${now.toISOString().slice(0, 10)}`, 'utc-day']);
-  if (budgets.visitorTokens)
-    wanted.push(['visitor', budgets.visitorTokens, `visitor:${c.get('visitor')}`, 'rolling-hour']);
+  const reserveIn = async (scope: BudgetScope, shard: Shard): Promise<Held> => {
+    const stub = c.env.BUDGETS.get(c.env.BUDGETS.idFromName(shard.name));
+    const window: BudgetWindow = scope === 'day' ? 'utc-day' : 'rolling-hour';
+    return { scope, stub, result: await stub.reserve(window, { ...request, limit: shard.limit }) };
+  };
+  const reservations: Promise<Held>[] = [];
+  if (budgets.dailyTokens) {
+    const [first, second] = dayShards(budgets.dailyTokens, budgets.dailyShards, new Date());
+    // A shard can run dry while others have room: one other shard gets asked before the question is refused.
+    reservations.push(
+      reserveIn('day', first).then((held) => (held.result.ok || !second ? held : reserveIn('day', second))),
+    );
+  }
+  if (budgets.visitorTokens) {
+    reservations.push(reserveIn('visitor', { name: `visitor:${c.get('visitor')}`, limit: budgets.visitorTokens }));
+  }
 
   let held: Held[];
   try {
-    held = await Promise.all(
-      wanted.map(async ([scope, limit, name, window]) => {
-        const stub = c.env.BUDGETS.get(c.env.BUDGETS.idFromName(name));
-        return { scope, stub, result: await stub.reserve(window, { ...request, limit }) };
-      }),
-    );
+    held = await Promise.all(reservations);
   } catch (error) {
     // A cap that fails open is no cap; any reservation that did go through expires on its own.
     logEvent('error', 'budget_unavailable', { requestId: c.get('requestId'), error: String(error) });
@@ -93,6 +98,26 @@ export async function reserveBudget(
         for (const h of held) defer(used === undefined ? h.stub.release(request.id) : h.stub.settle(request.id, used));
       }),
   };
+}
+
+interface Shard {
+  name: string;
+  limit: number;
+}
+
+/**
+ * The day's budget over `shards` objects whose limits add up to it exactly, so
+ * their sum can never be passed; a question goes to a random one (and, when
+ * that one refuses, to a second), which spreads the load evenly. One shard is
+ * the plain `day:YYYY-MM-DD` object.
+ */
+export function dayShards(budget: number, shards: number, now: Date): Shard[] {
+  const day = `day:${now.toISOString().slice(0, 10)}`;
+  if (shards <= 1) return [{ name: day, limit: budget }];
+  const share = (i: number) => Math.floor(budget / shards) + (i < budget % shards ? 1 : 0);
+  const first = Math.floor(Math.random() * shards);
+  const second = (first + 1 + Math.floor(Math.random() * (shards - 1))) % shards;
+  return [first, second].map((i) => ({ name: `${day}:${i}`, limit: share(i) }));
 }
 
 function retryOf(held: Held): number {
