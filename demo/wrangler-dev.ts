@@ -16,6 +16,8 @@ export interface WranglerDevOptions {
    * copy, so that edits and rebuilds meanwhile do not make wrangler dev restart the worker under them.
    */
   root?: string;
+  /** Where Durable Objects keep their state (default `.wrangler/state`); a test's own directory survives its restarts. */
+  persistTo?: string;
 }
 
 export interface WranglerDev {
@@ -38,6 +40,7 @@ export async function startWranglerDev({
   vars = {},
   echo = false,
   root = repoRoot,
+  persistTo,
 }: WranglerDevOptions = {}): Promise<WranglerDev> {
   const httpPort = port || (await freePort());
   const inspectorPort = await freePort();
@@ -51,6 +54,7 @@ export async function startWranglerDev({
     String(inspectorPort),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
+    ...(persistTo ? ['--persist-to', persistTo] : []),
   ];
   const child = spawn(`${repoRoot}node_modules/.bin/wrangler`, args, {
     cwd: root,

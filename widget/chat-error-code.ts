@@ -13,4 +13,7 @@ export type ChatErrorCode =
   | 'forbidden'
   | 'no-api'
   | 'misconfigured'
-  | 'server';
+  | 'server'
+  /** A token budget is spent: the whole chat's for the UTC day, or this visitor's for the hour. */
+  | 'limit-today'
+  | 'limit-now';

@@ -81,10 +81,20 @@ const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   not_found: null,
   http_error: null,
   internal_error: null,
+  budget_exhausted: 'limit-today',
+  budget_unavailable: null,
 };
 
 /** Failures the same request meets again: the page's origin, the worker's setup, the question itself. */
-const FINAL_CODES = new Set<ChatErrorCode>(['forbidden', 'misconfigured', 'no-api', 'bad-request', 'too-large']);
+const FINAL_CODES = new Set<ChatErrorCode>([
+  'forbidden',
+  'misconfigured',
+  'no-api',
+  'bad-request',
+  'too-large',
+  'limit-today',
+  'limit-now',
+]);
 const FINAL_SERVER_CODES = new Set(['upstream_auth', 'model_not_found']);
 const told = new Set<string>();
 
@@ -129,7 +139,9 @@ export async function errorFromResponse(response: Response): Promise<ChatError> 
     serverMessage: isRecord(error) && typeof error.message === 'string' ? error.message : undefined,
     retryAfterSeconds: parseRetryAfter(response.headers.get('Retry-After')),
   };
-  const known = knownCode(details.serverCode);
+  let known = knownCode(details.serverCode);
+  // One server code for both budgets; `scope` says which, so the visitor reads "for today" or "for now".
+  if (known === 'limit-today' && isRecord(error) && error.scope === 'visitor') known = 'limit-now';
   return new ChatError(known ?? codeForStatus(response.status), details);
 }
 

@@ -96,6 +96,8 @@ export const en: FalconChatStrings = {
     'no-api': 'This chat is not set up correctly: its service could not be found.',
     misconfigured: 'The chat service is not set up correctly yet, so it cannot answer.',
     server: 'Something went wrong on our side. Please try again.',
+    'limit-today': 'This chat has reached its limit for today. Please come back later.',
+    'limit-now': 'This chat has reached its limit for now. Please try again later.',
   },
 };
 
@@ -149,6 +151,8 @@ const fr: FalconChatStrings = {
     'no-api': 'Cette discussion est mal configurée : son service est introuvable.',
     misconfigured: 'Le service de discussion n’est pas encore configuré correctement : il ne peut pas répondre.',
     server: 'Un problème est survenu de notre côté. Veuillez réessayer.',
+    'limit-today': 'Cette discussion a atteint sa limite pour aujourd’hui. Revenez plus tard.',
+    'limit-now': 'Cette discussion a atteint sa limite pour le moment. Réessayez plus tard.',
   },
 };
 
@@ -198,6 +202,8 @@ const ar: FalconChatStrings = {
     'no-api': 'هذه المحادثة غير مُعدّة بشكل صحيح: تعذّر العثور على خدمتها.',
     misconfigured: 'خدمة المحادثة غير مهيّأة بشكل صحيح بعد، لذلك لا يمكنها الرد.',
     server: 'حدث خطأ من جهتنا. يُرجى المحاولة مجددًا.',
+    'limit-today': 'بلغت هذه المحادثة حدّها لهذا اليوم. يُرجى العودة لاحقًا.',
+    'limit-now': 'بلغت هذه المحادثة حدّها في الوقت الحالي. حاول مجددًا لاحقًا.',
   },
 };
 

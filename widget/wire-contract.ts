@@ -50,6 +50,8 @@ export type ApiErrorCode =
   | 'turnstile_failed'
   | 'turnstile_unavailable'
   | 'misconfigured'
+  | 'budget_exhausted'
+  | 'budget_unavailable'
   | 'not_found'
   | 'http_error'
   | 'internal_error';
@@ -77,7 +79,12 @@ export type WorkerErrorCode = ApiErrorCode | UpstreamErrorCode;
 
 /** The one JSON shape of every failure that is not inside a stream. */
 export interface ErrorBody {
-  error: { code: WorkerErrorCode; message: string };
+  error: {
+    code: WorkerErrorCode;
+    message: string;
+    /** Which budget refused (`budget_exhausted`): `day` or `visitor`. */
+    scope?: 'day' | 'visitor';
+  };
 }
 
 /** `event: token`: the next piece of the answer. */

@@ -49,6 +49,8 @@ export interface WorkerConfig {
   turnstileVerifyUrl: string;
   /** Lifetime of a session token issued after a Turnstile check. */
   sessionTtlSeconds: number;
+  /** Token budgets (prompt plus answer) kept in Durable Objects; 0 means no cap. The day's is split over `dailyShards` objects. */
+  budgets: { dailyTokens: number; visitorTokens: number; dailyShards: number };
 }
 
 /** wrangler.toml's MODEL: a chat model the Hugging Face router's providers serve (none serves Falcon). */
@@ -113,6 +115,11 @@ export function readConfig(env: Env): WorkerConfig {
       env.TURNSTILE_VERIFY_URL || 'https://challenges.cloudflare.com/turnstile/v0/siteverify'
     ).trim(),
     sessionTtlSeconds: number('SESSION_TTL_SECONDS', 1800),
+    budgets: {
+      dailyTokens: number('DAILY_TOKEN_BUDGET', 0),
+      visitorTokens: number('VISITOR_TOKEN_BUDGET', 0),
+      dailyShards: number('DAILY_BUDGET_SHARDS', 1),
+    },
   };
 }
 

@@ -37,3 +37,5 @@ app.notFound((c) =>
 app.onError(errorResponse);
 
 export default app;
+// Durable Object classes must be exported by the main module.
+export { TokenBudget } from './budget/token-budget.ts';

@@ -7,7 +7,7 @@
  * JSON. See README.md, "Performance", for what each line means.
  *
  *   npm run bench                        everything (about 5 minutes on 2 cores)
- *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size
+ *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, budget
  *   npm run bench -- --full              also the 10,000-token answer at 50 tokens/s (200 s more)
  *   npm run bench -- --out=path.json     where the JSON goes (default tests/bench/results.json)
  *   npm run bench -- --traces            keep the Chromium traces of the render runs
@@ -22,6 +22,7 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { chromeArgs, findChrome } from '../support/find-chrome.ts';
+import { type BudgetResult, measureBudget } from './budget.ts';
 import { measureConcurrency, type ConcurrencyResult } from './concurrency.ts';
 import { snapshotApp, startBenchStack, type BenchStack } from './lib/bench-stack.ts';
 import { describeMachine, measureFreeCores, type MachineInfo } from './lib/machine.ts';
@@ -33,7 +34,7 @@ import { measureWorkerCpu, type CpuResult } from './worker-cpu.ts';
 import { DEV_INSPECTION_CASE, measureWorkerOverhead, OVERHEAD_CASES, type OverheadResult } from './worker-overhead.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size'] as const;
+const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size', 'budget'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const args = process.argv.slice(2);
@@ -67,6 +68,7 @@ interface Results {
   concurrency?: ConcurrencyResult;
   cpu?: CpuResult;
   size?: SizeResult;
+  budget?: BudgetResult;
   notes: string[];
 }
 
@@ -103,6 +105,7 @@ function reprint(path: string) {
   if (results.concurrency) addConcurrencyRows(results);
   if (results.cpu) addCpuRows(results);
   if (results.size) addSizeRows(results);
+  if (results.budget) addBudgetRows(results);
   printTable(results);
 }
 
@@ -210,6 +213,11 @@ async function main() {
       log('3. 200 visitors at once…');
       results.concurrency = await measureConcurrency(stack, { log });
       addConcurrencyRows(results);
+    }
+    if (selected('budget')) {
+      log('6. token budgets…');
+      results.budget = await measureBudget({ root: app, log });
+      addBudgetRows(results);
     }
   } finally {
     await stopAll();
@@ -355,6 +363,27 @@ function addSizeRows(results: Results) {
   }
   const parts = size.workerBundleParts.slice(0, 3).map((part) => `${part.part} ${Math.round(part.share * 100)} %`);
   results.rows.push({ bench: '5 Size', measure: 'worker bundle, biggest parts (raw)', result: parts.join(', ') });
+}
+
+function addBudgetRows(results: Results) {
+  const budget = results.budget!;
+  for (const place of budget.places) {
+    const errors = place.errors ? `; ${place.errors} errors` : '';
+    results.rows.push({
+      bench: '6 Budgets',
+      measure: `first token with both budgets (reserve in 2 objects), state on ${place.state}, median of ${budget.questions}`,
+      result: `${fmt(place.ttftMs.on, 1)} ms vs ${fmt(place.ttftMs.off, 1)} ms without (${signed(place.addedTtftMs)})${errors}`,
+      goal: '< +5 ms',
+      met: place.addedTtftMs < 5,
+    });
+    for (const { lanes, reservationsPerSecond } of place.throughput) {
+      results.rows.push({
+        bench: '6 Budgets',
+        measure: `one object, state on ${place.state}, ${lanes} callers at once: reservations/s, each also settled`,
+        result: fmtInt(reservationsPerSecond),
+      });
+    }
+  }
 }
 
 function addCpuRows(results: Results) {

@@ -10,6 +10,8 @@ export class ApiError extends HTTPException {
     readonly code: ApiErrorCode,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** Extra fields of the error object, e.g. a budget's `scope`. */
+    readonly fields: Omit<ErrorBody['error'], 'code' | 'message'> = {},
   ) {
     super(status, { message });
   }
@@ -18,7 +20,8 @@ export class ApiError extends HTTPException {
 /** `app.onError`: writes `ApiError`s and Hono's own exceptions as JSON, hides everything else. */
 export function errorResponse(error: Error, c: Context): Response {
   if (error instanceof ApiError) {
-    return c.json<ErrorBody>({ error: { code: error.code, message: error.message } }, error.status, error.headers);
+    const body = { ...error.fields, code: error.code, message: error.message };
+    return c.json<ErrorBody>({ error: body }, error.status, error.headers);
   }
   if (error instanceof HTTPException) {
     const status = error.status as ContentfulStatusCode;

@@ -37,6 +37,7 @@ export function visitorGate(): MiddlewareHandler<WorkerEnv> {
       key = `session|${session.sub}`;
     }
 
+    c.set('visitor', key);
     const { success } = await c.env.CHAT_RATE_LIMITER.limit({ key });
     if (!success) {
       const wait = String(config.rateLimitPeriodSeconds);

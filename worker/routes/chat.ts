@@ -4,6 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { WorkerConfig } from '../config.ts';
 import { type AnswerPlan, planAnswer } from '../http/answer-plan.ts';
 import { type AnswerOutcome, answerStream } from '../http/answer-stream.ts';
+import { reserveBudget } from '../budget/reserve-budget.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
 import { refuseUnworkableUpstream } from '../http/config-verdict.ts';
@@ -52,14 +53,17 @@ chat.post(
     const body = c.req.valid('json');
     refuseUnworkableUpstream(config.upstream, c.get('requestId'));
     const plan = planAnswer(body, config);
+    // Reserves before the upstream call (or refuses with 429); the answer's maximum may come back cut.
+    const budget = await reserveBudget(c, plan.request);
     const upstream = new AbortController();
-    const answer = streamAnswer(
-      plan.request,
+    const unmetered = streamAnswer(
+      { ...plan.request, maxNewTokens: budget.maxNewTokens },
       config.upstream,
       // Request.signal fires when the visitor goes (flag enable_request_signal); Hono's onAbort may not.
       AbortSignal.any([c.req.raw.signal, upstream.signal]),
       answerPolicy(config, watch),
     );
+    const answer = budget.meter(unmetered);
     // Starting the upstream call before answering lets Server-Timing report how long the
     // upstream took to respond; the wait is short, so the first heartbeat is never late.
     const firstStep = answer.next();
