@@ -104,6 +104,48 @@ describe('in-stream faults', () => {
   });
 });
 
+describe('a hostile upstream (issue 11)', () => {
+  it('endless-line: after `after` tokens, one data line of filler that ends only with line-bytes', async () => {
+    const { response, record } = await withFault('fault=endless-line,after=1,chunk=100,line-bytes=1000');
+    const lines = response.text.split('\n');
+    expect(lines.at(-1)).toBe(`data: {"choices":[{"index":0,"text":"${'x'.repeat(1000)}`);
+    expect(sseJson(lines.slice(0, -1).join('\n'))).toHaveLength(1);
+    expect(record).toMatchObject({ outcome: 'fault', tokensSent: 1 });
+  });
+
+  it('endless-line without line-bytes goes on until the client leaves', async () => {
+    const tag = `fault-${++tagCounter}`;
+    const response = await post(
+      `${model.url}/scenario/fault=endless-line,after=0,chunk=4096,tag=${tag}/v1/completions`,
+      { prompt: PROMPT, stream: true },
+      { onChunk: (_chunk, chunks) => chunks.reduce((sum, piece) => sum + piece.length, 0) > 100_000 },
+    );
+    expect(response.broken).toBe(true);
+    expect(response.text).not.toContain('\n');
+    expect(await model.waitFor(tag, 'client-closed', 5000)).toMatchObject({ tokensSent: 0 });
+  });
+
+  it('huge-error: a 500 whose JSON body never closes', async () => {
+    const { response, record } = await withFault('fault=huge-error,chunk=512,line-bytes=2048');
+    expect(response.status).toBe(500);
+    expect(response.headers['content-type']).toBe('application/json');
+    expect(response.text).toBe(`{"error":"${'x'.repeat(2048)}`);
+    expect(record.outcome).toBe('fault');
+  });
+
+  it('echo-auth: the Authorization header comes back as finish_reason and in usage', async () => {
+    const tag = `fault-${++tagCounter}`;
+    const response = await post(
+      `${model.url}/scenario/fault=echo-auth,tag=${tag}/v1/completions`,
+      { prompt: PROMPT, stream: true },
+      { headers: { authorization: 'Bearer hf_secret' } },
+    );
+    const final = sseJson(response.text).at(-1) as { choices: { finish_reason: string }[]; usage: unknown };
+    expect(final.choices[0].finish_reason).toBe('Bearer hf_secret');
+    expect(final.usage).toMatchObject({ prompt_tokens: 'Bearer hf_secret', completion_tokens: -3.5 });
+  });
+});
+
 describe('refusals the HF router gives before any model runs (§2.3)', () => {
   it.each([
     ['http-401', 401, '{"error":"Invalid credentials in Authorization header"}'],
