@@ -14,6 +14,7 @@ import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/dom-renderer.ts';
 import { MarkdownView } from './markdown/markdown-view.ts';
 import { warmUpMarkdown } from './markdown/warm-up.ts';
 import { renderMessage, type MessageActions } from './message-view.ts';
+import { renderSettings } from './settings-panel.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
   errorSentence,
@@ -583,35 +584,6 @@ export class FalconChat extends LitElement {
   }
 
   private renderSettings() {
-    const text = this.text;
-    return html`
-      <details part="settings">
-        <summary>${text.settings}</summary>
-        <div class="settings">
-          <label for="system-message">${text.systemMessage}</label>
-          <textarea
-            id="system-message"
-            part="system-message-input"
-            rows="3"
-            .value=${this.systemMessage}
-            @input=${(event: InputEvent) => (this.systemMessage = (event.target as HTMLTextAreaElement).value)}
-          ></textarea>
-          <label for="temperature">${text.temperature}</label>
-          <div class="slider">
-            <input
-              id="temperature"
-              part="temperature-input"
-              type="range"
-              min="0.1"
-              max="1"
-              step="0.1"
-              .value=${String(this.temperature)}
-              @input=${(event: InputEvent) => (this.temperature = Number((event.target as HTMLInputElement).value))}
-            />
-            <output for="temperature" aria-live="off">${this.temperature.toFixed(1)}</output>
-          </div>
-        </div>
-      </details>
-    `;
+    return renderSettings(this, this.text);
   }
 }
