@@ -1,5 +1,4 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { renderEditor } from './edit-form.ts';
 import type { ChatMessage } from './chat-message.ts';
 import type { FalconChatStrings } from './strings.ts';
 
@@ -24,6 +23,10 @@ export interface MessageState {
   copied: boolean;
   /** An answer is streaming somewhere in the conversation. */
   busy: boolean;
+  /** The edit form (a chunk of its own), once loaded; while `editing`, a message stands in when it is missing. */
+  renderEditor?: (message: ChatMessage, state: MessageState) => TemplateResult;
+  /** Shown instead of the edit form when it could not be loaded. */
+  editorUnavailable?: string;
 }
 
 /** One message of the transcript with its notes, error and actions. */
@@ -38,12 +41,13 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
     >
       <span class="visually-hidden">${isUser ? strings.userLabel : strings.assistantLabel}</span>
       ${
-        state.editing
-          ? renderEditor(message, state)
+        state.editing && state.renderEditor
+          ? state.renderEditor(message, state)
           : isUser
             ? html`<div class="content" part="message-content" dir="auto">${message.content}</div>`
             : state.body
       }
+      ${state.editing && state.editorUnavailable ? html`<p class="note" part="message-note">${state.editorUnavailable}</p>` : nothing}
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
       ${
