@@ -80,9 +80,10 @@ function packageFiles(): Plugin {
 
 /**
  * Builds the widget the way a site embeds it: `dist/falcon-chat.js` (ES
- * module) and `dist/falcon-chat.iife.js` (classic script), each with Lit
- * inside, next to the demo page from `demo/public`, plus the manifest and
- * type declarations for the npm package. The worker serves `dist/`.
+ * module, with Lit inside) and the chunks it loads when a feature is first
+ * used (`dist/chunks/`), `dist/falcon-chat.iife.js` (a classic script that
+ * loads the ES module next to it), the demo page from `demo/public`, plus the
+ * manifest and type declarations for the npm package. The worker serves `dist/`.
  */
 export default defineConfig({
   publicDir: 'demo/public',
@@ -93,19 +94,17 @@ export default defineConfig({
     minify: true,
     sourcemap: false,
     lib: {
-      entry: 'widget/falcon-chat.ts',
-      formats: ['es', 'iife'],
-      // The IIFE's exports land on this global.
-      name: 'FalconChat',
-      fileName: (format) => (format === 'es' ? 'falcon-chat.js' : `falcon-chat.${format}.js`),
+      entry: { 'falcon-chat': 'widget/falcon-chat.ts', 'falcon-chat.iife': 'widget/classic-loader.ts' },
+      formats: ['es'],
+      fileName: (_format, entryName) => `${entryName}.js`,
     },
     rolldownOptions: {
-      // Vite leaves whitespace in an ES library for the consumer's bundler; ours goes straight to browsers.
-      output: { minify: true },
-      onLog(level, log, defaultHandler) {
-        // default-endpoint.ts reads import.meta.url knowing the IIFE gets `{}` and falls back to its <script src>.
-        if (log.code === 'EMPTY_IMPORT_META' && log.id?.endsWith('widget/default-endpoint.ts')) return;
-        defaultHandler(level, log);
+      // Modules the chunks share with the entry stay in the entry (the chunks import them from it), not in chunks of their own.
+      preserveEntrySignatures: 'allow-extension',
+      output: {
+        // Vite leaves whitespace in an ES library for the consumer's bundler; ours goes straight to browsers.
+        minify: true,
+        chunkFileNames: 'chunks/[name]-[hash].js',
       },
     },
   },

@@ -1,5 +1,5 @@
 import { ChatError } from './chat-error.ts';
-import { readChatResponse, type ChatStreamEvent } from './chat-stream.ts';
+import type { ChatStreamEvent } from './chat-stream.ts';
 import type { ChatRequestBody, ChatTurn, ErrorBody, SessionRequestBody, SessionResponseBody } from './wire-contract.ts';
 
 export type { ChatTurn };
@@ -30,6 +30,26 @@ async function postJson(
   }
 }
 
+let reader: Promise<typeof import('./chat-stream.ts')> | undefined;
+
+/**
+ * The answer's reader (the SSE parser and the worker's error codes) is a
+ * chunk of its own. It is fetched while the question is on its way, and
+ * earlier when the visitor shows intent (`preloadReader`); a failed load is
+ * tried again with the next question.
+ */
+function loadReader(): Promise<typeof import('./chat-stream.ts')> {
+  reader ??= import('./chat-stream.ts').catch((error: unknown) => {
+    reader = undefined;
+    throw error;
+  });
+  return reader;
+}
+
+export function preloadReader(): void {
+  loadReader().catch(() => {});
+}
+
 /**
  * Asks the worker at `endpoint` and yields the answer as it streams. Throws
  * `ChatError`, or the abort reason when `signal` aborts.
@@ -40,7 +60,17 @@ export async function* streamChat(
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): AsyncGenerator<ChatStreamEvent> {
+  const reading = loadReader();
+  reading.catch(() => {});
   const response = await postJson(endpoint, request, signal, { Accept: 'text/event-stream', ...headers });
+  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
+  try {
+    ({ readChatResponse } = await reading);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    console.warn('falcon-chat: the answer reader did not load.', error);
+    throw new ChatError('network');
+  }
   yield* readChatResponse(response);
 }
 

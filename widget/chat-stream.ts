@@ -1,5 +1,6 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { ChatError, errorFromResponse, errorFromStreamEvent } from './chat-error.ts';
+import { ChatError } from './chat-error.ts';
+import { errorFromResponse, errorFromStreamEvent } from './server-errors.ts';
 import type { DoneData, StreamEventName, TokenData } from './wire-contract.ts';
 
 /** One piece of the worker's answer, in order: tokens, then exactly one `done`. */

@@ -1,18 +1,17 @@
-import { html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { type CSSResult, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { repeat } from 'lit/directives/repeat.js';
+import { preloadReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
-import { copyText } from './clipboard.ts';
-import { ConversationStore } from './conversation-store.ts';
-import { TurnstileSession } from './bot-check.ts';
+import type { SessionSource } from './bot-check.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
 import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
+import { lazyTurnstileSession } from './lazy-bot-check.ts';
+import { LazyModule } from './lazy-module.ts';
 import { styles } from './falcon-chat.styles.ts';
-import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/dom-renderer.ts';
-import { MarkdownView } from './markdown/markdown-view.ts';
-import { warmUpMarkdown } from './markdown/warm-up.ts';
+import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
+import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
 import { renderMessage, type MessageActions } from './message-view.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
@@ -22,7 +21,6 @@ import {
   type FalconChatStringOverrides,
   type FalconChatStrings,
 } from './strings.ts';
-import { ViewportFollower } from './viewport-follower.ts';
 
 /** How long "Copied" shows on a Copy button. */
 const COPIED_MS = 2000;
@@ -183,7 +181,7 @@ export class FalconChat extends LitElement {
   /** Turnstile site key, for a worker with `TURNSTILE_SECRET`. Unset: no bot check. */
   @property({ attribute: 'turnstile-sitekey' }) turnstileSitekey = '';
 
-  private botCheck?: TurnstileSession;
+  private botCheck?: { sitekey: string; session: SessionSource };
 
   /** `inline` (fills its place in the page), `floating` (launcher button and panel) or `fullscreen`. */
   @property({ reflect: true }) mode: 'inline' | 'floating' | 'fullscreen' = 'inline';
@@ -241,12 +239,6 @@ export class FalconChat extends LitElement {
 
   constructor() {
     super();
-    // Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard.
-    new ViewportFollower(
-      this,
-      () => (this.mode === 'floating' && this.open) || this.mode === 'fullscreen',
-      () => this.panel,
-    );
     this.addEventListener('falcon-chat-error', () => this.restoreUnansweredQuestion());
     // Focus inside (the input, or the floating panel opening) is the visitor's first sign of asking something.
     this.addEventListener('focusin', () => this.warmUp());
@@ -254,7 +246,12 @@ export class FalconChat extends LitElement {
 
   /** Once per page; a question asked without focus (a page calling send()) warms up while the first token is on its way. */
   private warmUp(): void {
-    warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView());
+    preloadReader();
+    loadMarkdown().then(
+      ({ warmUpMarkdown }) =>
+        warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView()),
+      () => {},
+    );
   }
 
   /** Asks `text` as if the visitor had typed it (opening the floating panel). Returns false when it is blank or a listener vetoed it. */
@@ -315,14 +312,14 @@ export class FalconChat extends LitElement {
   }
 
   /** One bot-check session per element and site key. */
-  private turnstileSession(): TurnstileSession | undefined {
-    if (!this.turnstileSitekey) return undefined;
-    if (this.botCheck?.sitekey !== this.turnstileSitekey) {
-      this.botCheck = new TurnstileSession(this.turnstileSitekey, () =>
-        this.renderRoot.querySelector<HTMLElement>('#bot-check'),
-      );
+  private turnstileSession(): SessionSource | undefined {
+    const sitekey = this.turnstileSitekey;
+    if (!sitekey) return undefined;
+    if (this.botCheck?.sitekey !== sitekey) {
+      const container = () => this.renderRoot.querySelector<HTMLElement>('#bot-check');
+      this.botCheck = { sitekey, session: lazyTurnstileSession(sitekey, container) };
     }
-    return this.botCheck;
+    return this.botCheck.session;
   }
 
   /** A question that failed before any answer must not be lost: it goes back to an empty input. */
@@ -358,7 +355,7 @@ export class FalconChat extends LitElement {
 
   private readonly actions: MessageActions = {
     copy: (message) => {
-      void copyText(message.content, this.renderRoot as ShadowRoot).then((copied) => {
+      void this.copy(message.content).then((copied) => {
         if (!copied) return;
         this.copiedId = message.id;
         clearTimeout(this.copiedTimer);
@@ -366,6 +363,7 @@ export class FalconChat extends LitElement {
       });
     },
     startEdit: (message) => {
+      this.editForm.get();
       this.editingId = message.id;
       void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#edit-input')?.focus());
     },
@@ -379,12 +377,20 @@ export class FalconChat extends LitElement {
     deleteLast: () => this.chat.deleteLastExchange(),
   };
 
+  /** Copying is a chunk of its own, loaded on the first Copy; a failed load copies nothing, as a refused clipboard does. */
+  private copy(text: string): Promise<boolean> {
+    return import('./clipboard.ts').then(
+      ({ copyText }) => copyText(text, this.renderRoot as ShadowRoot),
+      () => false,
+    );
+  }
+
   /** Copy buttons of code blocks live in rendered markdown, so one listener serves them all. */
   private onTranscriptClick(event: MouseEvent): void {
     const button = (event.target as Element).closest?.(`.${COPY_CODE_CLASS}`);
     const code = button?.closest(`.${CODE_BLOCK_CLASS}`)?.querySelector('code');
     if (!button || !code) return;
-    void copyText(code.textContent ?? '', this.renderRoot as ShadowRoot).then((copied) => {
+    void this.copy(code.textContent ?? '').then((copied) => {
       if (!copied) return;
       button.textContent = this.text.copied;
       setTimeout(() => (button.textContent = this.text.copyCode), COPIED_MS);
@@ -403,6 +409,8 @@ export class FalconChat extends LitElement {
   }
 
   private createView(): MarkdownView {
+    // Until the renderer's chunk is there a view shows plain text; `updateComplete` waits for it.
+    this.track(loadMarkdown().then(({ markdownStyles }) => this.adopt(markdownStyles)));
     const view = new MarkdownView({ allowImages: this.allowImages, copyCodeLabel: this.text.copyCode });
     view.root.className = 'content markdown';
     view.root.setAttribute('part', 'message-content');
@@ -410,25 +418,92 @@ export class FalconChat extends LitElement {
     return view;
   }
 
+  /** Features in chunks of their own, loaded when first used. */
+  private readonly settingsPanel = new LazyModule(this, 'the settings panel', () => import('./settings-panel.ts'));
+  private readonly editForm = new LazyModule(this, 'the edit form', () => import('./edit-form.ts'));
+  /** Chunks the element is waiting for, so that `updateComplete` means what it shows is complete. */
+  private readonly arriving = new Set<Promise<unknown>>();
+
+  private track(arrival: Promise<unknown>): void {
+    // A chunk that fails has said so already (LazyModule, the loaders); here it only ends the wait.
+    const settled = arrival.then(
+      () => {},
+      () => {},
+    );
+    this.arriving.add(settled);
+    void settled.then(() => this.arriving.delete(settled));
+  }
+
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let complete = await super.getUpdateComplete();
+    for (const lazy of [this.settingsPanel, this.editForm]) if (lazy.loading) this.track(lazy.loading);
+    while (this.arriving.size) {
+      await Promise.all([...this.arriving]);
+      complete = await super.getUpdateComplete();
+    }
+    return complete;
+  }
+
+  /** Persistence is a chunk of its own, loaded for `persist="session"` or `"local"`; the stored conversation is restored once it is there. */
+  private connectStore(): void {
+    const { persist, storageKey } = this;
+    this.chat.store = undefined;
+    if (persist !== 'session' && persist !== 'local') return;
+    this.track(
+      import('./conversation-store.ts').then(
+        ({ ConversationStore }) => {
+          if (this.persist !== persist || this.storageKey !== storageKey) return;
+          this.chat.store = new ConversationStore(persist, storageKey);
+          this.chat.restore();
+        },
+        (error: unknown) => console.warn('falcon-chat: keeping the conversation across reloads did not load.', error),
+      ),
+    );
+  }
+
+  /** Styles that come with a chunk, after the element's own. */
+  private adopt({ styleSheet }: CSSResult): void {
+    const root = this.renderRoot as ShadowRoot;
+    if (styleSheet && !root.adoptedStyleSheets.includes(styleSheet)) {
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, styleSheet];
+    }
+  }
+
+  /**
+   * Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard.
+   * Inline elements never need it, so it is a chunk of its own, loaded for the other modes.
+   */
+  private followViewport(): void {
+    if (this.mode === 'inline' || this.viewportFollower) return;
+    this.viewportFollower = import('./viewport-follower.ts').then(({ ViewportFollower }) => {
+      new ViewportFollower(
+        this,
+        () => (this.mode === 'floating' && this.open) || this.mode === 'fullscreen',
+        () => this.panel,
+      );
+      // Its first look at the viewport comes after an update.
+      this.requestUpdate();
+    });
+    this.track(this.viewportFollower.catch(() => (this.viewportFollower = undefined)));
+  }
+  private viewportFollower?: Promise<unknown>;
+
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('mode')) this.followViewport();
     this.focusWasInside = this.shadowRoot?.activeElement != null;
     if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
       const pageLang = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
       this.locale = localeFor(this.lang || pageLang);
       this.text = withOverrides(this.locale.strings, this.strings);
+      // Until its chunk is there the words are English; then the element renders again in its language.
+      if (this.locale.ready) this.track(this.locale.ready.then(() => this.requestUpdate('lang', undefined)));
     }
     if (changed.has('lang') || changed.has('strings') || changed.has('allowImages')) {
       // Rendered markdown holds words (Copy code) and the image policy: render it again, once.
       this.views.clear();
       this.greetingView = undefined;
     }
-    if (changed.has('persist') || changed.has('storageKey')) {
-      this.chat.store =
-        this.persist === 'session' || this.persist === 'local'
-          ? new ConversationStore(this.persist, this.storageKey)
-          : undefined;
-      this.chat.restore();
-    }
+    if (changed.has('persist') || changed.has('storageKey')) this.connectStore();
     const messages = this.chat.messages;
     if (this.views.size > messages.length) {
       const ids = new Set(messages.map((message) => message.id));
@@ -517,9 +592,8 @@ export class FalconChat extends LitElement {
           >
             ${
               messages.length
-                ? repeat(
-                    messages,
-                    (message) => message.id,
+                ? messages.map(
+                    // By index, not keyed (repeat() costs 0.9 KB): a conversation grows or loses its end, and each answer's node is its view's.
                     (message) =>
                       renderMessage(message, {
                         strings: text,
@@ -529,6 +603,8 @@ export class FalconChat extends LitElement {
                         editing: message.id === this.editingId,
                         copied: message.id === this.copiedId,
                         busy: streaming,
+                        renderEditor: this.editForm.module?.renderEditor,
+                        editorUnavailable: this.editForm.failed ? errorSentence(text, 'network') : undefined,
                       }),
                   )
                 : this.renderWelcome()
@@ -582,36 +658,12 @@ export class FalconChat extends LitElement {
     `;
   }
 
+  /** The settings panel, from its chunk; a message in its place when that fails to load. */
   private renderSettings() {
-    const text = this.text;
-    return html`
-      <details part="settings">
-        <summary>${text.settings}</summary>
-        <div class="settings">
-          <label for="system-message">${text.systemMessage}</label>
-          <textarea
-            id="system-message"
-            part="system-message-input"
-            rows="3"
-            .value=${this.systemMessage}
-            @input=${(event: InputEvent) => (this.systemMessage = (event.target as HTMLTextAreaElement).value)}
-          ></textarea>
-          <label for="temperature">${text.temperature}</label>
-          <div class="slider">
-            <input
-              id="temperature"
-              part="temperature-input"
-              type="range"
-              min="0.1"
-              max="1"
-              step="0.1"
-              .value=${String(this.temperature)}
-              @input=${(event: InputEvent) => (this.temperature = Number((event.target as HTMLInputElement).value))}
-            />
-            <output for="temperature" aria-live="off">${this.temperature.toFixed(1)}</output>
-          </div>
-        </div>
-      </details>
-    `;
+    const panel = this.settingsPanel.get();
+    if (panel) return panel.renderSettings(this, this.text);
+    return this.settingsPanel.failed
+      ? html`<p class="note" part="settings">${errorSentence(this.text, 'network')}</p>`
+      : nothing;
   }
 }

@@ -1,5 +1,4 @@
 import { css } from 'lit';
-import { markdownStyles } from './markdown/markdown.styles.ts';
 
 const darkPalette = css`
   --falcon-chat-color: #e6edf3;
@@ -461,5 +460,5 @@ export const styles = [
       border: 0;
     }
   `,
-  markdownStyles,
+  // markdownStyles come with the markdown renderer's chunk (adopted by the element when it loads).
 ];

@@ -23,6 +23,10 @@ export interface MessageState {
   copied: boolean;
   /** An answer is streaming somewhere in the conversation. */
   busy: boolean;
+  /** The edit form (a chunk of its own), once loaded; while `editing`, a message stands in when it is missing. */
+  renderEditor?: (message: ChatMessage, state: MessageState) => TemplateResult;
+  /** Shown instead of the edit form when it could not be loaded. */
+  editorUnavailable?: string;
 }
 
 /** One message of the transcript with its notes, error and actions. */
@@ -37,12 +41,13 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
     >
       <span class="visually-hidden">${isUser ? strings.userLabel : strings.assistantLabel}</span>
       ${
-        state.editing
-          ? renderEditor(message, state)
+        state.editing && state.renderEditor
+          ? state.renderEditor(message, state)
           : isUser
             ? html`<div class="content" part="message-content" dir="auto">${message.content}</div>`
             : state.body
       }
+      ${state.editing && state.editorUnavailable ? html`<p class="note" part="message-note">${state.editorUnavailable}</p>` : nothing}
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
       ${
@@ -72,29 +77,4 @@ function renderActions(message: ChatMessage, { strings, actions, isLastAnswer, c
     ${isLastAnswer && !busy && !message.error ? button('regenerate-button', strings.regenerate, actions.regenerate) : nothing}
     ${isLastAnswer && !busy ? button('delete-button', strings.deleteExchange, actions.deleteLast) : nothing}
   </div>`;
-}
-
-function renderEditor(message: ChatMessage, { strings, actions }: MessageState) {
-  const submit = (event: Event) => {
-    event.preventDefault();
-    const field = (event.currentTarget as HTMLElement).closest('form')!.querySelector('textarea')!;
-    actions.submitEdit(message, field.value);
-  };
-  const onKeydown = (event: KeyboardEvent) => {
-    if (event.key === 'Escape') {
-      // The visitor leaves the edit, not the chat: the floating panel stays open.
-      event.stopPropagation();
-      actions.cancelEdit();
-    } else if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && event.keyCode !== 229) {
-      submit(event);
-    }
-  };
-  return html`<form class="edit" part="edit-form" @submit=${submit}>
-    <label class="visually-hidden" for="edit-input">${strings.editLabel}</label>
-    <textarea id="edit-input" part="edit-input" rows="3" .value=${message.content} @keydown=${onKeydown}></textarea>
-    <div class="edit-buttons">
-      <button type="button" part="edit-cancel-button" @click=${actions.cancelEdit}>${strings.cancel}</button>
-      <button type="submit" class="primary" part="edit-send-button">${strings.send}</button>
-    </div>
-  </form>`;
 }

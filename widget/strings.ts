@@ -1,50 +1,7 @@
 import type { ChatErrorCode } from './chat-error-code.ts';
+import { type FalconChatStringOverrides, type FalconChatStrings, inSeconds } from './locales/locale-shape.ts';
 
-type Sentence = string | ((retryAfterSeconds?: number) => string);
-
-/**
- * Every word the element shows or announces. A locale is one object of this
- * shape; the `strings` property replaces any of them. Functions take the
- * values a sentence needs.
- */
-export interface FalconChatStrings {
-  heading: string;
-  placeholder: string;
-  inputLabel: string;
-  transcriptLabel: string;
-  send: string;
-  stop: string;
-  clear: string;
-  retry: string;
-  userLabel: string;
-  assistantLabel: string;
-  stopped: string;
-  cutShort: string;
-  settings: string;
-  systemMessage: string;
-  temperature: string;
-  copy: string;
-  copied: string;
-  copyCode: string;
-  edit: string;
-  editLabel: string;
-  cancel: string;
-  regenerate: string;
-  deleteExchange: string;
-  jumpToLatest: string;
-  openChat: string;
-  closeChat: string;
-  suggestionsLabel: string;
-  errors: Record<ChatErrorCode, Sentence>;
-}
-
-/** What the `strings` property takes: any subset, `errors` included. */
-export type FalconChatStringOverrides = Partial<Omit<FalconChatStrings, 'errors'>> & {
-  errors?: Partial<FalconChatStrings['errors']>;
-};
-
-const inSeconds = (seconds: number | undefined, now: string, later: (seconds: number) => string) =>
-  seconds ? later(seconds) : now;
+export type { FalconChatStringOverrides, FalconChatStrings };
 
 export const en: FalconChatStrings = {
   heading: 'Chat',
@@ -95,127 +52,47 @@ export const en: FalconChatStrings = {
     forbidden: 'This website is not allowed to use the chat service.',
     'no-api': 'This chat is not set up correctly: its service could not be found.',
     misconfigured: 'The chat service is not set up correctly yet, so it cannot answer.',
-    server: 'Something went wrong on our side. Please try again.',
     'limit-today': 'This chat has reached its limit for today. Please come back later.',
     'limit-now': 'This chat has reached its limit for now. Please try again later.',
+    server: 'Something went wrong on our side. Please try again.',
   },
 };
 
-const fr: FalconChatStrings = {
-  heading: 'Discussion',
-  placeholder: 'Posez une question…',
-  inputLabel: 'Votre message',
-  transcriptLabel: 'Conversation',
-  send: 'Envoyer',
-  stop: 'Arrêter',
-  clear: 'Effacer',
-  retry: 'Réessayer',
-  userLabel: 'Vous :',
-  assistantLabel: 'Assistant :',
-  stopped: 'Arrêté',
-  cutShort: 'La réponse a atteint sa longueur maximale.',
-  settings: 'Options avancées',
-  systemMessage: 'Message système',
-  temperature: 'Température',
-  copy: 'Copier',
-  copied: 'Copié',
-  copyCode: 'Copier le code',
-  edit: 'Modifier',
-  editLabel: 'Modifier votre question',
-  cancel: 'Annuler',
-  regenerate: 'Régénérer',
-  deleteExchange: 'Supprimer',
-  jumpToLatest: 'Aller au plus récent',
-  openChat: 'Ouvrir la discussion',
-  closeChat: 'Fermer la discussion',
-  suggestionsLabel: 'Suggestions',
-  errors: {
-    network: 'Le service de discussion est injoignable. Vérifiez votre connexion et réessayez.',
-    'connection-lost': 'La connexion a été perdue avant la fin de la réponse.',
-    timeout: 'Le modèle a mis trop de temps à répondre. Veuillez réessayer.',
-    'rate-limited': (s) =>
-      inSeconds(
-        s,
-        'Trop de questions en ce moment. Réessayez dans un instant.',
-        (s) => `Trop de questions en ce moment. Réessayez dans ${s} s.`,
-      ),
-    busy: (s) =>
-      inSeconds(
-        s,
-        'Le modèle est occupé ou démarre. Réessayez dans un instant.',
-        (s) => `Le modèle est occupé ou démarre. Réessayez dans ${s} s.`,
-      ),
-    'bad-request': 'Le service n’a pas pu accepter cette question. Essayez-en une plus courte ou différente.',
-    'too-large': 'Cette conversation est devenue trop longue. Effacez-la et reposez la question.',
-    forbidden: 'Ce site n’est pas autorisé à utiliser le service de discussion.',
-    'no-api': 'Cette discussion est mal configurée : son service est introuvable.',
-    misconfigured: 'Le service de discussion n’est pas encore configuré correctement : il ne peut pas répondre.',
-    server: 'Un problème est survenu de notre côté. Veuillez réessayer.',
-    'limit-today': 'Cette discussion a atteint sa limite pour aujourd’hui. Revenez plus tard.',
-    'limit-now': 'Cette discussion a atteint sa limite pour le moment. Réessayez plus tard.',
-  },
+/** The built-in locales other than English, by primary language subtag: each is a chunk of its own. */
+const LOCALE_CHUNKS: Record<string, () => Promise<{ default: FalconChatStrings }>> = {
+  fr: () => import('./locales/fr.ts'),
+  ar: () => import('./locales/ar.ts'),
 };
-
-const ar: FalconChatStrings = {
-  heading: 'محادثة',
-  placeholder: 'اطرح سؤالًا…',
-  inputLabel: 'رسالتك',
-  transcriptLabel: 'المحادثة',
-  send: 'إرسال',
-  stop: 'إيقاف',
-  clear: 'مسح',
-  retry: 'إعادة المحاولة',
-  userLabel: 'أنت:',
-  assistantLabel: 'المساعد:',
-  stopped: 'تم الإيقاف',
-  cutShort: 'بلغت الإجابة حدها الأقصى من الطول.',
-  settings: 'خيارات متقدمة',
-  systemMessage: 'رسالة النظام',
-  temperature: 'درجة الحرارة',
-  copy: 'نسخ',
-  copied: 'تم النسخ',
-  copyCode: 'نسخ الشيفرة',
-  edit: 'تعديل',
-  editLabel: 'عدّل سؤالك',
-  cancel: 'إلغاء',
-  regenerate: 'إعادة التوليد',
-  deleteExchange: 'حذف',
-  jumpToLatest: 'الانتقال إلى الأحدث',
-  openChat: 'فتح المحادثة',
-  closeChat: 'إغلاق المحادثة',
-  suggestionsLabel: 'اقتراحات',
-  errors: {
-    network: 'تعذّر الوصول إلى خدمة المحادثة. تحقّق من اتصالك وحاول مجددًا.',
-    'connection-lost': 'انقطع الاتصال قبل اكتمال الإجابة.',
-    timeout: 'استغرق النموذج وقتًا طويلًا للإجابة. يُرجى المحاولة مجددًا.',
-    'rate-limited': (s) =>
-      inSeconds(s, 'أسئلة كثيرة الآن. حاول مجددًا بعد قليل.', (s) => `أسئلة كثيرة الآن. حاول مجددًا بعد ${s} ث.`),
-    busy: (s) =>
-      inSeconds(
-        s,
-        'النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد قليل.',
-        (s) => `النموذج مشغول أو قيد التشغيل. حاول مجددًا بعد ${s} ث.`,
-      ),
-    'bad-request': 'تعذّر على خدمة المحادثة قبول هذا السؤال. جرّب سؤالًا أقصر أو مختلفًا.',
-    'too-large': 'أصبحت هذه المحادثة طويلة جدًا. امسحها واسأل مجددًا.',
-    forbidden: 'هذا الموقع غير مسموح له باستخدام خدمة المحادثة.',
-    'no-api': 'هذه المحادثة غير مُعدّة بشكل صحيح: تعذّر العثور على خدمتها.',
-    misconfigured: 'خدمة المحادثة غير مهيّأة بشكل صحيح بعد، لذلك لا يمكنها الرد.',
-    server: 'حدث خطأ من جهتنا. يُرجى المحاولة مجددًا.',
-    'limit-today': 'بلغت هذه المحادثة حدّها لهذا اليوم. يُرجى العودة لاحقًا.',
-    'limit-now': 'بلغت هذه المحادثة حدّها في الوقت الحالي. حاول مجددًا لاحقًا.',
-  },
-};
-
-/** The built-in locales, by primary language subtag, and which of them are written right to left. */
-export const locales: Record<string, FalconChatStrings> = { en, fr, ar };
 const RIGHT_TO_LEFT = ['ar'];
+const loaded: Record<string, FalconChatStrings> = { en };
+const loading: Record<string, Promise<FalconChatStrings>> = {};
+
+export interface Locale {
+  code: string;
+  /** English until the locale's chunk has loaded (see `ready`). */
+  strings: FalconChatStrings;
+  rtl: boolean;
+  /** Set while the locale's words are on their way; resolves with them, or with English (for the rest of the page) when the chunk fails to load. */
+  ready?: Promise<FalconChatStrings>;
+}
 
 /** The built-in locale for a BCP 47 tag (`fr-CA` → French), English when there is none. */
-export function localeFor(tag: string | undefined): { code: string; strings: FalconChatStrings; rtl: boolean } {
+export function localeFor(tag: string | undefined): Locale {
   const code = (tag ?? '').toLowerCase().split('-')[0];
-  const known = Object.hasOwn(locales, code) ? code : 'en';
-  return { code: known, strings: locales[known], rtl: RIGHT_TO_LEFT.includes(known) };
+  const known = Object.hasOwn(LOCALE_CHUNKS, code) ? code : 'en';
+  const rtl = RIGHT_TO_LEFT.includes(known);
+  const strings = loaded[known];
+  if (strings) return { code: known, strings, rtl };
+  loading[known] ??= LOCALE_CHUNKS[known]().then(
+    (chunk) => (loaded[known] = chunk.default),
+    (error: unknown) => {
+      // English for the rest of this page: asking again on every render would never end.
+      loaded[known] = en;
+      console.warn(`falcon-chat: the "${known}" words did not load; English is shown instead.`, error);
+      return en;
+    },
+  );
+  return { code: known, strings: en, rtl, ready: loading[known] };
 }
 
 /** A locale with the page's replacements on top. */

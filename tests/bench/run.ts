@@ -7,7 +7,8 @@
  * JSON. See README.md, "Performance", for what each line means.
  *
  *   npm run bench                        everything (about 5 minutes on 2 cores)
- *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, budget
+ *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, first-token, budget
+ *   npm run bench -- --only=first-token --baseline-dist=/path/to/older/dist   first token, this build beside an older one
  *   npm run bench -- --full              also the 10,000-token answer at 50 tokens/s (200 s more)
  *   npm run bench -- --out=path.json     where the JSON goes (default tests/bench/results.json)
  *   npm run bench -- --traces            keep the Chromium traces of the render runs
@@ -29,12 +30,13 @@ import { describeMachine, measureFreeCores, type MachineInfo } from './lib/machi
 import { fmt, median } from './lib/stats.ts';
 import { measureRender, type RenderCase, type RenderResult } from './render.ts';
 import { buildWorkerBundle, measureSizes, type SizeResult } from './size.ts';
+import { type FirstTokenResult, measureFirstToken } from './first-token.ts';
 import { measureRelayBaseline, type RelayBaselineResult } from './relay-baseline.ts';
 import { measureWorkerCpu, type CpuResult } from './worker-cpu.ts';
 import { DEV_INSPECTION_CASE, measureWorkerOverhead, OVERHEAD_CASES, type OverheadResult } from './worker-overhead.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size', 'budget'] as const;
+const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size', 'first-token', 'budget'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const args = process.argv.slice(2);
@@ -50,6 +52,8 @@ const outPath = value('out') ?? join(repoRoot, 'tests/bench/results.json');
 const keepTraces = Boolean(flag('traces'));
 const full = Boolean(flag('full'));
 const devInspection = Boolean(flag('dev-inspection'));
+/** An older build's dist/ folder, measured beside this one by the first-token bench. */
+const baselineDist = value('baseline-dist');
 
 interface Row {
   bench: string;
@@ -68,6 +72,7 @@ interface Results {
   concurrency?: ConcurrencyResult;
   cpu?: CpuResult;
   size?: SizeResult;
+  firstToken?: FirstTokenResult[];
   budget?: BudgetResult;
   notes: string[];
 }
@@ -105,6 +110,7 @@ function reprint(path: string) {
   if (results.concurrency) addConcurrencyRows(results);
   if (results.cpu) addCpuRows(results);
   if (results.size) addSizeRows(results);
+  if (results.firstToken) addFirstTokenRows(results);
   if (results.budget) addBudgetRows(results);
   printTable(results);
 }
@@ -142,7 +148,8 @@ async function main() {
     addSizeRows(results);
   }
 
-  const needsStack = selected('render') || selected('overhead') || selected('concurrency') || selected('cpu');
+  const needsStack =
+    selected('render') || selected('overhead') || selected('concurrency') || selected('cpu') || selected('first-token');
   let stack: BenchStack | undefined;
   let browser: Browser | undefined;
   const stopAll = async () => {
@@ -208,6 +215,16 @@ async function main() {
       await browser.close();
       browser = undefined;
       addRenderRows(results);
+    }
+    if (stack && selected('first-token')) {
+      log('6. send to first token on screen…');
+      browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs });
+      const builds = [{ name: 'this', dist: join(app, 'dist') }];
+      if (baselineDist) builds.unshift({ name: 'baseline', dist: baselineDist });
+      results.firstToken = await measureFirstToken(stack, browser, builds);
+      await browser.close();
+      browser = undefined;
+      addFirstTokenRows(results);
     }
     if (stack && selected('concurrency')) {
       log('3. 200 visitors at once…');
@@ -361,8 +378,30 @@ function addSizeRows(results: Results) {
       result: `${kb(file.raw)} raw, ${kb(file.gzip)} gzip, ${kb(file.brotli)} brotli`,
     });
   }
+  for (const [measure, set] of [
+    ['loaded before the first question (ES entry and its imports)', size.beforeFirstQuestion],
+    ['loaded through the first answer (plus the reader and markdown chunks)', size.throughFirstAnswer],
+  ] as const) {
+    results.rows.push({
+      bench: '5 Size',
+      measure,
+      result: `${kb(set.gzip)} gzip, ${kb(set.brotli)} brotli (${set.files.length} files)`,
+    });
+  }
   const parts = size.workerBundleParts.slice(0, 3).map((part) => `${part.part} ${Math.round(part.share * 100)} %`);
   results.rows.push({ bench: '5 Size', measure: 'worker bundle, biggest parts (raw)', result: parts.join(', ') });
+}
+
+function addFirstTokenRows(results: Results) {
+  for (const result of results.firstToken!) {
+    results.rows.push({
+      bench: '6 First token',
+      measure: `${result.build} build: send() to first text painted, fresh page (median of ${result.rounds})`,
+      result:
+        `${fmt(result.firstTokenMs, 1)} ms; scripts ${kb(result.scriptGzipBeforeQuestion)} gzip before the question, ` +
+        `${kb(result.scriptGzipThroughAnswer)} through the answer`,
+    });
+  }
 }
 
 function addBudgetRows(results: Results) {
@@ -370,7 +409,7 @@ function addBudgetRows(results: Results) {
   for (const place of budget.places) {
     const errors = place.errors ? `; ${place.errors} errors` : '';
     results.rows.push({
-      bench: '6 Budgets',
+      bench: '7 Budgets',
       measure: `first token with both budgets (reserve in 2 objects), state on ${place.state}, median of ${budget.questions}`,
       result: `${fmt(place.ttftMs.on, 1)} ms vs ${fmt(place.ttftMs.off, 1)} ms without (${signed(place.addedTtftMs)})${errors}`,
       goal: '< +5 ms',
@@ -378,7 +417,7 @@ function addBudgetRows(results: Results) {
     });
     for (const { lanes, reservationsPerSecond } of place.throughput) {
       results.rows.push({
-        bench: '6 Budgets',
+        bench: '7 Budgets',
         measure: `one object, state on ${place.state}, ${lanes} callers at once: reservations/s, each also settled`,
         result: fmtInt(reservationsPerSecond),
       });

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { ChatError, errorFromResponse, errorFromStreamEvent, tellSiteOwner } from '../../widget/chat-error.ts';
+import { ChatError, tellSiteOwner } from '../../widget/chat-error.ts';
+import { errorFromResponse, errorFromStreamEvent } from '../../widget/server-errors.ts';
 
 const refusal = (status: number, code: string, message: string) =>
   new Response(JSON.stringify({ error: { code, message } }), {

@@ -1,9 +1,8 @@
 // Runs with `NODE_OPTIONS='--import tsx'` so that the .ts modules below load in Node.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
@@ -110,15 +109,8 @@ function falconCommands() {
     /** @param {{ command: string, payload: any, session: any }} options */
     async executeCommand({ command, payload, session }) {
       if (command === 'falcon-bundle-size') {
-        const size = (file) => {
-          const bytes = readFileSync(`${repoRoot}dist/${file}`);
-          return {
-            raw: bytes.length,
-            gzip: gzipSync(bytes, { level: 9 }).length,
-            brotli: brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }).length,
-          };
-        };
-        return { iife: size('falcon-chat.iife.js'), es: size('falcon-chat.js') };
+        const { loadSets } = await import('../bench/size.ts');
+        return loadSets(`${repoRoot}dist`);
       }
       if (command === 'falcon-screenshot') {
         const page = session.browser.getPage(session.id);

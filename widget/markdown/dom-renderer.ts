@@ -1,4 +1,5 @@
 import * as md from 'streaming-markdown';
+import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './classes.ts';
 import { safeUrl } from './safe-url.ts';
 
 export interface MarkdownOptions {
@@ -17,9 +18,7 @@ interface RendererState extends MarkdownOptions {
   lastHeading: number;
 }
 
-/** The classes the element's styles and click handling know rendered markdown by. */
-export const CODE_BLOCK_CLASS = 'code-block';
-export const COPY_CODE_CLASS = 'copy-code';
+export { CODE_BLOCK_CLASS, COPY_CODE_CLASS };
 
 const BLOCK_TAGS: Partial<Record<md.Token, string>> = {
   [md.PARAGRAPH]: 'p',

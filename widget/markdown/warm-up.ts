@@ -1,4 +1,8 @@
-import type { MarkdownView } from './markdown-view.ts';
+/** What the warm-up needs of a markdown view (markdown-view.ts loads this module: no import back). */
+interface MarkdownView {
+  readonly root: HTMLElement;
+  sync(content: string, streaming: boolean): void;
+}
 
 /**
  * What answers use, one kind per idle step. The frame that first shows each

@@ -1,0 +1,90 @@
+import { expect, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { LoadSets } from '../bench/size.ts';
+import type { FalconChat } from '../../widget/falcon-chat.ts';
+import { offline } from './support/chat-helpers.ts';
+import { workerUrl } from './support/stack-urls.ts';
+
+type EmbeddingWindow = Window & typeof globalThis & { cspViolations: string[] };
+
+/**
+ * The built ES module in a page whose CSP allows only the entry script and
+ * the chunks named in `allowed`: every other chunk is blocked, as an
+ * offline visitor or a filtering proxy would block it.
+ */
+async function embedWithOnly(allowed: string[]) {
+  const policy = [
+    "default-src 'none'",
+    `script-src ${location.origin} ${workerUrl}/falcon-chat.js ${allowed.map((file) => `${workerUrl}/${file}`).join(' ')}`,
+    "style-src 'none'",
+    `connect-src ${workerUrl}`,
+    "require-trusted-types-for 'script'",
+    'trusted-types lit-html',
+  ].join('; ');
+  const frame = document.createElement('iframe');
+  frame.srcdoc = `<!doctype html>
+    <meta http-equiv="Content-Security-Policy" content="${policy}">
+    <script src="/tests/widget/support/record-csp-violations.js"></script>
+    <script type="module" src="${workerUrl}/falcon-chat.js"></script>
+    <falcon-chat lang="fr" show-settings persist="local" storage-key="chunks-test"></falcon-chat>`;
+  const loaded = oneEvent(frame, 'load');
+  document.body.append(frame);
+  await loaded;
+  const frameWindow = frame.contentWindow as EmbeddingWindow;
+  await frameWindow.customElements.whenDefined('falcon-chat');
+  const el = frame.contentDocument!.querySelector('falcon-chat') as FalconChat;
+  await el.updateComplete;
+  return { frame, frameWindow, el };
+}
+
+async function chunkNamed(prefix: string): Promise<string> {
+  const sets = (await executeServerCommand<LoadSets, undefined>('falcon-bundle-size'))!;
+  return sets.files.find((file) => file.file.startsWith(`chunks/${prefix}-`))!.file;
+}
+
+describe('chunks that fail to load', () => {
+  let frame: HTMLIFrameElement | undefined;
+  afterEach(() => frame?.remove());
+
+  it('degrade their feature with a message, and the chat still answers', async () => {
+    const embedded = await embedWithOnly([await chunkNamed('chat-stream')]);
+    frame = embedded.frame;
+    const { el, frameWindow } = embedded;
+    const root = el.shadowRoot!;
+    // No French words: English instead. No settings panel: a sentence in its place.
+    expect(root.querySelector<HTMLTextAreaElement>('[part~="input"]')!.placeholder).to.equal('Ask a question…');
+    expect(root.querySelector('[part~="settings"]')!.textContent).to.contain('could not be reached');
+    expect(root.querySelector('[part~="system-message-input"]')).to.equal(null);
+
+    const answered = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('Hello without chunks'));
+    const { detail } = await answered;
+    expect(detail.text).to.contain('offline demo model');
+    await el.updateComplete;
+    // No markdown renderer: the answer is there in full, as plain text.
+    const answer = root.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
+    expect(answer.textContent).to.contain('offline demo model');
+    expect(answer.querySelector('strong')).to.equal(null);
+
+    // No edit form: pressing Edit says so, and the question stays as it was.
+    root.querySelector<HTMLButtonElement>('[part~="edit-button"]')!.click();
+    await el.updateComplete;
+    expect(root.querySelector('[part~="user-message"]')!.textContent).to.contain('could not be reached');
+    expect(el.messages).to.have.length(2);
+    expect(frameWindow.cspViolations.some((line) => line.includes('/chunks/'))).to.equal(true);
+  });
+
+  it('without the answer reader, fail the question as a network error and keep what the visitor typed', async () => {
+    const embedded = await embedWithOnly([]);
+    frame = embedded.frame;
+    const { el } = embedded;
+    const failed = oneEvent(el, 'falcon-chat-error');
+    el.send('A question that cannot be read back');
+    const { detail } = await failed;
+    expect(detail.code).to.equal('network');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!.value).to.equal(
+      'A question that cannot be read back',
+    );
+  });
+});
