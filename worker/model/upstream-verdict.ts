@@ -36,6 +36,11 @@ export function upstreamProblems(upstream: UpstreamConfig): string[] {
     problems.push(
       'HF_TOKEN is not set, and the Hugging Face router answers no request without one: run `wrangler secret put HF_TOKEN`',
     );
+  } else if (!upstream.token.startsWith('hf_')) {
+    // @huggingface/inference sends chat through the router only with a Hugging Face token.
+    problems.push(
+      'HF_TOKEN is not a Hugging Face token (hf_…), and the router takes no other: make one at https://huggingface.co/settings/tokens',
+    );
   }
   return problems;
 }

@@ -66,4 +66,10 @@ describe('with no HF_ENDPOINT_URL the worker uses the Hugging Face router', () =
     expect(body).toMatchObject({ ok: false, tokenConfigured: false });
     expect(body.problems).toEqual([expect.stringMatching(/^HF_TOKEN is not set/)]);
   });
+
+  it('a token that is not a Hugging Face one cannot reach the router, and health says so', async () => {
+    const body = JSON.parse(await readAll(await health({ HF_TOKEN: 'sk-some-other-providers-key' })));
+    expect(body).toMatchObject({ ok: false, tokenConfigured: true });
+    expect(body.problems).toEqual([expect.stringMatching(/^HF_TOKEN is not a Hugging Face token \(hf_…\)/)]);
+  });
 });
