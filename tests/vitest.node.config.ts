@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
 // tests that drive the demo page in Chromium through `wrangler dev`.
 export default defineConfig({
   test: {
-    include: ['tests/offline-model/**/*.test.ts', 'tests/e2e/**/*.test.ts', 'tests/attack/**/*.test.ts'],
+    include: [
+      'tests/offline-model/**/*.test.ts',
+      'tests/e2e/**/*.test.ts',
+      'tests/attack/**/*.test.ts',
+      'tests/frameworks/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
   },
