@@ -196,7 +196,7 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
       );
   }
 
-  // What the HF router answers before any model sees the request (§2.3).
+  // What the HF router answers before any model sees the request (docs/upstream-protocol.md §2.3).
   const refused = routerFault(scenario, servedModel);
   if (refused) {
     facts.faulted = true;

@@ -104,7 +104,7 @@ describe('in-stream faults', () => {
   });
 });
 
-describe('refusals the HF router gives before any model runs (§2.3)', () => {
+describe('refusals the HF router gives before any model runs (docs/upstream-protocol.md §2.3)', () => {
   it.each([
     ['http-401', 401, '{"error":"Invalid credentials in Authorization header"}'],
     [
