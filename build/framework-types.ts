@@ -29,16 +29,26 @@ declare module 'react' {
   }
 }
 `;
-  const vue = `${header}import type { DefineComponent } from 'vue';
+  // Vue's documented shape for a custom element (vuejs.org/guide/extras/web-components): the element's own type,
+  // with `$props` and `$emit` for templates only.
+  const vue = `${header}import type { EmitFn, HTMLAttributes } from 'vue';
 ${imports}
-/** The element's properties and attributes, and \`@event-name\` listeners, for Vue's templates. */
-export type ${element.name}VueProps = ${props} & {
-${events(element, (name) => `on${camel(`-${name}`)}`)}
+/** The element's properties and attributes, for Vue's templates. */
+export type ${element.name}VueProps = ${props};
+
+/** The element's events, for \`@event-name\` listeners. */
+export type ${element.name}VueEvents = {
+${events(element, (name) => `'${name}'`, '')}
 };
 
 declare module 'vue' {
   interface GlobalComponents {
-    '${element.tagName}': DefineComponent<${element.name}VueProps>;
+    '${element.tagName}': new () => ${element.name} & {
+      /** For template type checks only: not a property of the element. */
+      $props: HTMLAttributes & ${element.name}VueProps;
+      /** For template type checks only: not a method of the element. */
+      $emit: EmitFn<${element.name}VueEvents>;
+    };
   }
 }
 `;
@@ -67,12 +77,8 @@ function eventTypes(element: Declaration): string[] {
   return [...new Set((element.events ?? []).map((event) => event.type?.text ?? 'Event'))].filter((t) => t !== 'Event');
 }
 
-function events(element: Declaration, key: (name: string) => string): string {
+function events(element: Declaration, key: (name: string) => string, optional = '?'): string {
   return (element.events ?? [])
-    .map((event) => `  ${key(event.name)}?: (event: ${event.type?.text ?? 'Event'}) => void;`)
+    .map((event) => `  ${key(event.name)}${optional}: (event: ${event.type?.text ?? 'Event'}) => void;`)
     .join('\n');
-}
-
-function camel(name: string): string {
-  return name.replace(/-(\w)/g, (_dash, letter: string) => letter.toUpperCase());
 }

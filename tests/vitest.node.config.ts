@@ -9,7 +9,7 @@ export default defineConfig({
       'tests/offline-model/**/*.test.ts',
       'tests/e2e/**/*.test.ts',
       'tests/attack/**/*.test.ts',
-      'tests/unit/worker/**/*.test.ts',
+      'tests/frameworks/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,

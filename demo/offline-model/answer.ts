@@ -18,7 +18,7 @@ export function quoteQuestion(question: string): string {
   return chars.length <= LONGEST_QUOTE ? oneLine : `${chars.slice(0, LONGEST_QUOTE - 1).join('')}…`;
 }
 
-/** The demo answer. It starts with a space, as Falcon's first token after "Assistant:" does (§5.1). */
+/** The demo answer. It starts with a space, as Falcon's first token after "Assistant:" does (docs/upstream-protocol.md §5.1). */
 export function demoAnswer(question: string): string {
   const quoted = quoteQuestion(question);
   const asked = quoted === '' ? 'You did not type a question, so here is the sample answer.' : `You asked: “${quoted}”`;

@@ -1,6 +1,6 @@
 /**
  * TGI's generation semantics applied to a token script, with no I/O and no clock:
- * incremental detokenisation (upstream-protocol.md §1.6), the stopping criteria in their
+ * incremental detokenisation (docs/upstream-protocol.md §1.6), the stopping criteria in their
  * exact order (§1.7) and the final `generated_text`.
  */
 import type { ScriptedToken } from './script.ts';

@@ -1,6 +1,6 @@
 /**
  * TGI's `InferError`: the Display text, the `error_type`, the status on non-streaming
- * routes, and the two in-band shapes (upstream-protocol.md §1.3, §1.8).
+ * routes, and the two in-band shapes (docs/upstream-protocol.md §1.3, §1.8).
  */
 import { toSerdeJson } from './serde-json.ts';
 

@@ -1,6 +1,6 @@
 /**
  * How each generation route turns its body into one TGI generate request, and how it
- * writes the result: TGI's own routes (upstream-protocol.md §1.2), chat completions
+ * writes the result: TGI's own routes (docs/upstream-protocol.md §1.2), chat completions
  * (§1.11) and completions (§1.12), each in the TGI or the vLLM flavour.
  */
 import type { GenerationResult } from './generation.ts';

@@ -1,6 +1,6 @@
 /**
  * Who the offline model says it is: `/info`, `/v1/models` and the `system_fingerprint`
- * (upstream-protocol.md §1.11, §1.13). Version and docker label are those of the real
+ * (docs/upstream-protocol.md §1.11, §1.13). Version and docker label are those of the real
  * HF router traffic in §6, so chunks look like TGI 3.0.1's.
  */
 import { toSerdeJson } from './serde-json.ts';

@@ -1,7 +1,7 @@
 /**
  * Writes a planned stream to a live response at the scenario's pace: a delay before the
  * first token and between tokens, axum's keep-alive comment after each silent interval
- * (reset by every write, upstream-protocol.md §1.4), back-pressure, and cut writes.
+ * (reset by every write, docs/upstream-protocol.md §1.4), back-pressure, and cut writes.
  * `cancel()` (the client left) clears every timer at once, so generation really stops (§1.9).
  */
 /// <reference types="node" />

@@ -1,5 +1,5 @@
 /**
- * Reading prompts: the question inside a Falcon-format prompt (upstream-protocol.md
+ * Reading prompts: the question inside a Falcon-format prompt (docs/upstream-protocol.md
  * §4.1), and the chat template this offline TGI is "launched" with (§4.4), which renders
  * messages into that same format.
  */

@@ -2,7 +2,7 @@
  * The Rust request types of TGI's router (`router/src/lib.rs`), reduced to what serde
  * checks while deserialising them, so a body of the wrong shape gets axum's 422
  * `Failed to deserialize the JSON body into the target type: <path>: <serde message>`
- * (upstream-protocol.md §1.3). Unknown fields are ignored, as TGI has no
+ * (docs/upstream-protocol.md §1.3). Unknown fields are ignored, as TGI has no
  * `deny_unknown_fields` (§1.2).
  */
 import { memberPath, serdePosition, type ValueSpan } from './serde-json-parse.ts';

@@ -203,7 +203,7 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
     const actions: StreamAction[] = [{ kind: 'endless', wait: 'none', head: '{"error":"', sse: false }];
     return { ...facts, kind: 'stream', status: 500, headers: [JSON_TYPE], framing: TGI_FRAMING, actions };
   }
-  // What the HF router answers before any model sees the request (§2.3).
+  // What the HF router answers before any model sees the request (docs/upstream-protocol.md §2.3).
   const refused = routerFault(scenario, servedModel);
   if (refused) {
     facts.faulted = true;

@@ -1,5 +1,5 @@
 /**
- * Which handler a method and path reach: TGI's own routes (upstream-protocol.md §1.1)
+ * Which handler a method and path reach: TGI's own routes (docs/upstream-protocol.md §1.1)
  * and the HF-router shapes `/hf-inference/models/{id}[/v1/...]` and
  * `/models/{id}/v1/...` (§2.1), where the path names the served model.
  */

@@ -16,7 +16,7 @@ export type Ending = 'eos' | 'stop-sequence';
 export interface ScriptOptions {
   /** Make the whole generation exactly this many tokens, EOS included (benchmarks). */
   tokens?: number | null;
-  /** `stop-sequence`: after the answer the model goes on with "\nUser: Thanks!" before EOS (§1.7). */
+  /** `stop-sequence`: after the answer the model goes on with "\nUser: Thanks!" before EOS (docs/upstream-protocol.md §1.7). */
   ending?: Ending;
   /** Say exactly this instead of the demo answer (`answer=`). */
   answer?: string | null;

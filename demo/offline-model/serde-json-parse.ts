@@ -1,6 +1,6 @@
 /**
  * A JSON reader that fails the way serde_json does, so the offline model can answer a
- * bad body with axum's exact rejection text (upstream-protocol.md §1.3):
+ * bad body with axum's exact rejection text (docs/upstream-protocol.md §1.3):
  * `Failed to parse the request body as JSON: expected value at line 1 column 2`.
  *
  * Besides the value it records where every value starts and ends (`spans`, keyed by the

@@ -1,5 +1,5 @@
 /**
- * Compact JSON exactly as serde_json writes it for TGI (upstream-protocol.md §1.4):
+ * Compact JSON exactly as serde_json writes it for TGI (docs/upstream-protocol.md §1.4):
  * keys in insertion order (Rust struct order), no whitespace, only `"`, `\` and
  * U+0000–U+001F escaped, everything else (including emoji and U+2028) raw UTF-8.
  * For valid strings that is byte for byte what `JSON.stringify` produces, so strings

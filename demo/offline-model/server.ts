@@ -43,7 +43,7 @@ export interface OfflineModel {
   close(): Promise<void>;
 }
 
-/** TGI's default `--payload-limit` (§1.1). */
+/** TGI's default `--payload-limit` (docs/upstream-protocol.md §1.1). */
 const PAYLOAD_LIMIT = 2_000_000;
 const OUTCOMES = new Set(['completed', 'client-closed', 'fault', 'any']);
 

@@ -77,7 +77,7 @@ export function planStream({ encoder, generation, fault, after, comments }: Plan
     if (comments) actions.push(...commentsAfter(position + 1));
   });
   if (cut) actions.push(cut(encoder, waitFor(sent)));
-  // The backend stream closed without an End message (§1.8).
+  // The backend stream closed without an End message (docs/upstream-protocol.md §1.8).
   else if (!finished) actions.push(errorEvents(encoder, INCOMPLETE_GENERATION_STREAM, 'next-token'));
 
   if (fault === 'no-final-newline') {

@@ -1,5 +1,5 @@
 /**
- * A small byte-level BPE look-alike for Falcon (upstream-protocol.md §4.3). It is not
+ * A small byte-level BPE look-alike for Falcon (docs/upstream-protocol.md §4.3). It is not
  * the real 65,024-token vocabulary, but it behaves like one where the wire shows it:
  * word pieces carry their leading space (" Hello"), "\n" is its own token (193), ":" is
  * 37, long words split into pieces, and characters of three or more UTF-8 bytes are cut

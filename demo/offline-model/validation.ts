@@ -1,6 +1,6 @@
 /**
  * TGI's request validation (`router/src/validation.rs`), in its order, with its messages
- * (upstream-protocol.md §1.2), and the generation limits it implies (§1.10).
+ * (docs/upstream-protocol.md §1.2), and the generation limits it implies (§1.10).
  */
 import { validationError, type InferError } from './infer-error.ts';
 import { countTokens, fnv1a32 } from './tokenizer.ts';

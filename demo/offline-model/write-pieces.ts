@@ -1,6 +1,6 @@
 /**
  * Where to cut the body into separate network writes, so clients meet multi-byte
- * characters split across reads (upstream-protocol.md §5.4): every `chunk` bytes, and/or
+ * characters split across reads (docs/upstream-protocol.md §5.4): every `chunk` bytes, and/or
  * (`split=utf8`) just after the first byte of every multi-byte character.
  */
 

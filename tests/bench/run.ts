@@ -4,7 +4,7 @@
  * command and separate from the tests (which assert no timings). Builds the
  * element and the worker, starts the offline model and `wrangler dev`, drives
  * them (and headless Chromium), prints one table and writes the results as
- * JSON. See README.md, "Performance", for what each line means.
+ * JSON. See docs/performance.md for what each line means.
  *
  *   npm run bench                        everything (about 5 minutes on 2 cores)
  *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, first-token, budget

@@ -32,7 +32,7 @@ describe('tokenizer', () => {
     expect([...second.bytes]).toEqual([0xa6, 0x85]);
   });
 
-  it('counts the §6 prompt as 18 tokens', () => {
+  it('counts the prompt of docs/upstream-protocol.md §6 as 18 tokens', () => {
     expect(countTokens('System: You are a helpful assistant.\nUser: Say hello\nAssistant:')).toBe(18);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The offline model reproduces the byte-exact transcripts of upstream-protocol.md §6.
+ * The offline model reproduces the byte-exact transcripts of docs/upstream-protocol.md §6.
  * Generation is scripted with the fixtures' tokens through the same pure pipeline the
  * server runs; the fixtures that need no script (validation errors) also go over HTTP.
  */

@@ -1,4 +1,4 @@
-/** TGI's stopping criteria and detokenisation (§1.6, §1.7) on scripted tokens. */
+/** TGI's stopping criteria and detokenisation (docs/upstream-protocol.md §1.6, §1.7) on scripted tokens. */
 import { describe, expect, it } from 'vitest';
 import { createIncrementalDecoder, generate } from '../../demo/offline-model/generation.ts';
 import type { ScriptedToken } from '../../demo/offline-model/script.ts';

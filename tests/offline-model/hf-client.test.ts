@@ -1,4 +1,4 @@
-/** `@huggingface/inference` 4.13.30, as the worker uses it, against the offline model (§3). */
+/** `@huggingface/inference` 4.13.30, as the worker uses it, against the offline model (docs/upstream-protocol.md §3). */
 import { InferenceClient, InferenceClientProviderApiError } from '@huggingface/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineModel, type OfflineModel } from '../../demo/offline-model/server.ts';

@@ -1,4 +1,4 @@
-/** Refusals over HTTP: validation in-band or by status (§1.2, §1.3, §1.8), axum's rejections, auth (§1.1). */
+/** Refusals over HTTP: validation in-band or by status (docs/upstream-protocol.md §1.2, §1.3, §1.8), axum's rejections, auth (§1.1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOfflineModel, type OfflineModel } from '../../demo/offline-model/server.ts';
 import { get, post, send } from './helpers.ts';

@@ -146,7 +146,7 @@ describe('a hostile upstream (issue 11)', () => {
   });
 });
 
-describe('refusals the HF router gives before any model runs (§2.3)', () => {
+describe('refusals the HF router gives before any model runs (docs/upstream-protocol.md §2.3)', () => {
   it.each([
     ['http-401', 401, '{"error":"Invalid credentials in Authorization header"}'],
     [

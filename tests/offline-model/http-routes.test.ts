@@ -1,4 +1,4 @@
-/** Every route over real HTTP, with the demo answer (upstream-protocol.md §1.1, §1.5, §1.11–§1.14, §2.1). */
+/** Every route over real HTTP, with the demo answer (docs/upstream-protocol.md §1.1, §1.5, §1.11–§1.14, §2.1). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REAL_MODEL_LINK } from '../../demo/offline-model/answer.ts';
 import { startOfflineModel, type OfflineModel } from '../../demo/offline-model/server.ts';

@@ -21,7 +21,7 @@ function endsMidCharacter(chunk: Buffer): boolean {
   return false;
 }
 
-describe('cut writes (§5.4)', () => {
+describe('cut writes (docs/upstream-protocol.md §5.4)', () => {
   it.each(['chunk=1', 'chunk=5', 'split=utf8'])(
     '%s splits characters across network reads, and the bytes add up',
     async (items) => {

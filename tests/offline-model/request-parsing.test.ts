@@ -1,4 +1,4 @@
-/** Bad bodies get axum's and serde's exact words (§1.3). */
+/** Bad bodies get axum's and serde's exact words (docs/upstream-protocol.md §1.3). */
 import { describe, expect, it } from 'vitest';
 import {
   checkShape,

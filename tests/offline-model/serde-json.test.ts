@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JsonFloat, shortestF32, toSerdeJson } from '../../demo/offline-model/serde-json.ts';
 
-describe('serde_json output (§1.4)', () => {
+describe('serde_json output (docs/upstream-protocol.md §1.4)', () => {
   it('escapes only ", \\ and control characters, lowercase \\u00xx, everything else raw', () => {
     const text = 'q" b\\ \n\t\r\b\f \u0000\u001f \u007f / é 🦅 \u2028';
     expect(toSerdeJson(text)).toBe('"q\\" b\\\\ \\n\\t\\r\\b\\f \\u0000\\u001f \u007f / é 🦅 \u2028"');

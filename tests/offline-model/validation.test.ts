@@ -1,4 +1,4 @@
-/** TGI's validation messages and order (§1.2) and the 1024-token chunking (§1.10). */
+/** TGI's validation messages and order (docs/upstream-protocol.md §1.2) and the 1024-token chunking (§1.10). */
 import { describe, expect, it } from 'vitest';
 import { checkStreamable, validate, type GenerateParameters } from '../../demo/offline-model/validation.ts';
 

@@ -4,7 +4,7 @@ import { offline } from './support/chat-helpers.ts';
 import { workerUrl } from './support/stack-urls.ts';
 
 /**
- * Strict, as security.md §6 asks: no inline script or style at all, no eval,
+ * Strict, as docs/security.md §6 asks: no inline script or style at all, no eval,
  * only Lit's Trusted Types policy, and the network limited to the worker.
  */
 const strictPolicy = [

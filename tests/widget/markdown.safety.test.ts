@@ -3,7 +3,7 @@ import { loadMarkdown, MarkdownView } from '../../widget/markdown/markdown-view.
 import { decodeEntities, safeUrl } from '../../widget/markdown/safe-url.ts';
 
 /**
- * security.md §5, X1/X3/X4 in a real browser: every payload goes through the
+ * docs/security.md §5, X1/X3/X4 in a real browser: every payload goes through the
  * element's renderer whole and split into random 1–7 character pieces (as
  * tokens arrive), and the DOM that comes out holds only the tags and
  * attributes the renderer makes, vetted URLs, no image unless allowed, and

@@ -1,9 +1,9 @@
 import type { ChatTurn } from './conversation.ts';
 
 /**
- * The stop sequences the course lesson sent, plus the other two role lines:
- * TGI takes at most four, and a model that starts writing any turn of its own
- * has finished its answer (security.md §8, recipe step 4).
+ * The stop sequences of Falcon's chat format (docs/upstream-protocol.md §4.1),
+ * plus the other two role lines: TGI takes at most four, and a model that
+ * starts writing any turn of its own has finished its answer (docs/security.md §8).
  */
 export const FALCON_STOP_SEQUENCES = ['\nUser:', '<|endoftext|>', '\nSystem:', '\nAssistant:'];
 

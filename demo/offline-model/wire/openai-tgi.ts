@@ -1,5 +1,5 @@
 /**
- * TGI's OpenAI-compatible routes: `/v1/chat/completions` (upstream-protocol.md §1.11)
+ * TGI's OpenAI-compatible routes: `/v1/chat/completions` (docs/upstream-protocol.md §1.11)
  * and `/v1/completions` (§1.12), streaming chunks and non-streaming bodies.
  */
 import type { Finish, FinishReason, GenerationResult, GenerationStep } from '../generation.ts';

@@ -1,5 +1,5 @@
 /**
- * The "vLLM flavour" of the OpenAI routes (upstream-protocol.md §2.1, inferred): ids
+ * The "vLLM flavour" of the OpenAI routes (docs/upstream-protocol.md §2.1, inferred): ids
  * `cmpl-…`/`chatcmpl-…`, finish_reason "stop"/"length" with a `stop_reason`, special
  * tokens skipped, and stop strings left out of the text. To leave them out while
  * streaming, vLLM holds back the last (longest stop − 1) characters until it knows

@@ -1,5 +1,5 @@
 /**
- * SSE framing as axum writes it (upstream-protocol.md §1.4): `data: <json>` and a blank
+ * SSE framing as axum writes it (docs/upstream-protocol.md §1.4): `data: <json>` and a blank
  * line, LF only, keep-alive `:` comments. The variants (no space as in TGI < 2.1, CRLF or
  * CR line ends, a missing final blank line) exist to test parsers against other servers.
  */

@@ -1,6 +1,6 @@
 /**
  * Bodies of TGI's own routes: `StreamResponse` events of `/generate_stream` and `/`
- * (upstream-protocol.md §1.5) and the non-streaming `GenerateResponse` (§1.14).
+ * (docs/upstream-protocol.md §1.5) and the non-streaming `GenerateResponse` (§1.14).
  * Key order is the Rust struct order.
  */
 import type { Finish, GenerationResult, GenerationStep, StreamToken } from '../generation.ts';

