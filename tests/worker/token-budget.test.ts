@@ -2,10 +2,11 @@ import {
   abortAllDurableObjects,
   createExecutionContext,
   env,
+  runDurableObjectAlarm,
   runInDurableObject,
   waitOnExecutionContext,
 } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TokenBudget } from '../../worker/budget/token-budget.ts';
 import app from '../../worker/index.ts';
 import { ask, chatRequest, parseSse, readAll, scenario, upstreamRecords } from './helpers.ts';
@@ -258,5 +259,32 @@ describe('token budgets: the object', () => {
     // Settling the expired one later changes nothing.
     await stub.settle('lost', 10);
     expect(await stub.snapshot()).toEqual({ spent: 500, held: 500, reservations: 1 });
+  });
+
+  it("logs a day's total once the day is over, then empties its storage", async () => {
+    const name = `day:total-${visitorIp()}`;
+    const stub = budgetStub(name);
+    expect(await stub.reserve('utc-day', request('seed', 1, 1000))).toMatchObject({ ok: true });
+    await stub.release('seed');
+    const yesterday = Date.now() - 86_400_000;
+    await runInDurableObject(stub, (_instance, state) => {
+      state.storage.sql.exec(
+        'INSERT INTO spent (bucket, tokens) VALUES (?, 4321)',
+        yesterday - (yesterday % 86_400_000),
+      );
+    });
+    const restartedStub = await restarted(name);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    expect(await runDurableObjectAlarm(restartedStub)).toBe(true);
+    const lines = log.mock.calls.map((call) => JSON.parse(String(call[0])));
+    log.mockRestore();
+    expect(lines).toContainEqual({
+      level: 'info',
+      msg: 'budget_day_total',
+      day: new Date(yesterday).toISOString().slice(0, 10),
+      tokens: 4321,
+      limit: 1000,
+    });
+    expect(await restartedStub.snapshot()).toEqual({ spent: 0, held: 0, reservations: 0 });
   });
 });
