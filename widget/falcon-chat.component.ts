@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { repeat } from 'lit/directives/repeat.js';
 import { ChatController, type AnswerSettings, type ChatMessage } from './chat-controller.ts';
 import { copyText } from './clipboard.ts';
+import { resetBadValues } from './attribute-values.ts';
 import { ConversationStore } from './conversation-store.ts';
 import { TurnstileSession } from './bot-check.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
@@ -410,6 +411,7 @@ export class FalconChat extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    resetBadValues(this, changed, { endpoint: defaultEndpoint });
     this.focusWasInside = this.shadowRoot?.activeElement != null;
     if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
       const pageLang = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;

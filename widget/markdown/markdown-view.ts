@@ -1,5 +1,25 @@
-import { parser_end, parser_write, type Parser } from 'streaming-markdown';
-import { createMarkdownParser, type MarkdownOptions } from './dom-renderer.ts';
+import { IMAGE, LINK, parser_end, parser_write } from 'streaming-markdown';
+import { createMarkdownParser, type MarkdownOptions, type MarkdownRenderer } from './dom-renderer.ts';
+import { MAX_DESTINATION } from './safe-url.ts';
+
+/**
+ * What the parser is given, and how. An answer's first 64 KiB are markdown
+ * (ten times the longest answer the worker lets a model write), the rest is
+ * plain text. The parser is fed in slices, and a marker it holds back longer
+ * than a link (a run of `*`, digits, backticks, `<br   `…) ends the markdown
+ * there: it copies what it holds back on every character, so an unbounded run
+ * would cost the square of its length.
+ */
+export const MAX_MARKDOWN_CHARS = 65_536;
+const SLICE = 128;
+const MAX_PENDING = 128;
+const MAX_PENDING_LINK = MAX_DESTINATION + 2;
+
+/** `end`, moved back one if it would split a surrogate pair (and still past `start`). */
+function cut(text: string, start: number, end: number): number {
+  const code = text.charCodeAt(end - 1);
+  return end < text.length && end - 1 > start && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
+}
 
 /**
  * One answer rendered as markdown into `root`, which the element places in
@@ -10,10 +30,12 @@ import { createMarkdownParser, type MarkdownOptions } from './dom-renderer.ts';
  */
 export class MarkdownView {
   readonly root: HTMLElement;
-  private parser!: Parser;
+  private renderer!: MarkdownRenderer;
   /** Characters written so far (so the element can tell whether it missed any). */
   private written = 0;
   private ended = false;
+  /** Past a limit of the markdown: the parser is given nothing more. */
+  private pastMarkdown = false;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
 
@@ -25,8 +47,33 @@ export class MarkdownView {
   /** Adds the next piece of a streaming answer. */
   append(text: string): void {
     if (this.ended) return;
-    parser_write(this.parser, text);
+    const { parser } = this.renderer;
+    let start = 0;
+    try {
+      while (!this.pastMarkdown && start < text.length) {
+        if (this.written + start >= MAX_MARKDOWN_CHARS) {
+          this.leaveMarkdown();
+          break;
+        }
+        const end = cut(text, start, Math.min(text.length, start + SLICE, start + MAX_MARKDOWN_CHARS - this.written));
+        parser_write(parser, text.slice(start, end));
+        start = end;
+        const limit = parser.token === LINK || parser.token === IMAGE ? MAX_PENDING_LINK : MAX_PENDING;
+        if (this.renderer.plain || parser.pending.length > limit) this.leaveMarkdown();
+      }
+    } catch {
+      // Not expected; but an answer that breaks the renderer is still shown, as text.
+      this.leaveMarkdown();
+    }
+    if (start < text.length) this.renderer.appendPlain(text.slice(start));
     this.written += text.length;
+  }
+
+  /** From here on the answer is plain text, starting with what the parser held back. */
+  private leaveMarkdown(): void {
+    if (this.pastMarkdown) return;
+    this.pastMarkdown = true;
+    this.renderer.appendPlain(this.renderer.parser.pending);
   }
 
   /**
@@ -36,13 +83,15 @@ export class MarkdownView {
    * (a conversation restored or replaced by the page) is rendered anew, once.
    */
   sync(content: string, streaming: boolean): void {
+    // A page can set any messages; a content that is not text is shown as text.
+    if (typeof content !== 'string') content = String(content ?? '');
     if (streaming) {
       if (this.source === undefined && !this.ended && content.length === this.written) return;
     } else if (this.source === content) {
       return;
     } else if (this.source === undefined && !this.ended && content.length === this.written) {
       // The stream is over: flush what the parser held back, and remember the text.
-      parser_end(this.parser);
+      this.end();
       this.ended = true;
       this.source = content;
       return;
@@ -50,17 +99,27 @@ export class MarkdownView {
     this.restart();
     this.append(content);
     if (!streaming) {
-      parser_end(this.parser);
-      this.ended = true;
+      this.end();
       this.source = content;
     }
   }
 
+  private end(): void {
+    const { renderer } = this;
+    try {
+      if (!this.pastMarkdown) parser_end(renderer.parser);
+    } catch {
+      this.leaveMarkdown();
+    }
+    this.ended = true;
+  }
+
   private restart(): void {
     this.root.replaceChildren();
-    this.parser = createMarkdownParser(this.root, this.options);
+    this.renderer = createMarkdownParser(this.root, this.options);
     this.written = 0;
     this.ended = false;
+    this.pastMarkdown = false;
     this.source = undefined;
   }
 }

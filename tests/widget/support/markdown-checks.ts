@@ -1,0 +1,138 @@
+import fc from 'fast-check';
+import { MarkdownView } from '../../../widget/markdown/markdown-view.ts';
+
+/** What an answer rendered to: the facts a hostile answer must not be able to push past a bound. */
+export interface RenderedFacts {
+  depth: number;
+  elements: number;
+  nodes: number;
+  /** Anything that could run or fetch: script-ish tags, on* attributes, hrefs or srcs outside http(s)/mailto. */
+  dangers: string[];
+}
+
+const DANGEROUS_TAGS = new Set(['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'STYLE', 'LINK', 'META', 'BASE', 'FORM', 'SVG']);
+
+export function factsOf(root: HTMLElement, allowImages: boolean): RenderedFacts {
+  const facts: RenderedFacts = { depth: 0, elements: 0, nodes: 0, dangers: [] };
+  const walk = (node: Node, depth: number) => {
+    facts.nodes += 1;
+    if (node instanceof Element) {
+      facts.elements += 1;
+      facts.depth = Math.max(facts.depth, depth);
+      const tag = node.tagName.toUpperCase();
+      if (DANGEROUS_TAGS.has(tag) || (tag === 'IMG' && !allowImages)) facts.dangers.push(`<${tag}>`);
+      for (const { name, value } of node.attributes) {
+        if (name.startsWith('on') || name === 'style' || name === 'srcdoc') facts.dangers.push(`${name}=`);
+        if ((name === 'href' || name === 'src') && !/^(https?:|mailto:)/i.test(value))
+          facts.dangers.push(`${name}=${value}`);
+      }
+    }
+    for (let child = node.firstChild; child; child = child.nextSibling) walk(child, depth + 1);
+  };
+  walk(root, 0);
+  return facts;
+}
+
+/** Renders `markdown` with the element's own view: whole (a stored answer), or in the given pieces (a stream). */
+export function render(markdown: string, pieces?: string[], allowImages = false): HTMLElement {
+  const view = new MarkdownView({ allowImages, copyCodeLabel: 'Copy code' });
+  document.body.append(view.root);
+  if (pieces) {
+    for (const piece of pieces) view.append(piece);
+    view.sync(markdown, true);
+  }
+  view.sync(markdown, false);
+  return view.root;
+}
+
+/** Pieces of `text` at the given cut points (as tokens arrive). */
+export function split(text: string, cuts: number[]): string[] {
+  const points = [...new Set(cuts.map((cut) => cut % (text.length + 1)))].sort((a, b) => a - b);
+  const pieces: string[] = [];
+  let at = 0;
+  for (const point of points) {
+    pieces.push(text.slice(at, point));
+    at = point;
+  }
+  pieces.push(text.slice(at));
+  return pieces;
+}
+
+/** Markdown's markers and the payloads of security.md, as the atoms of hostile answers. */
+const ATOMS = [
+  '>',
+  '> ',
+  '*',
+  '**',
+  '_',
+  '__',
+  '~~',
+  '`',
+  '```',
+  '    ',
+  '\t',
+  '|',
+  '|-|',
+  '[',
+  ']',
+  '](',
+  ')',
+  '![',
+  '#',
+  '# ',
+  '- ',
+  '+ ',
+  '1. ',
+  '99. ',
+  '- [ ] ',
+  '- [x] ',
+  '\\',
+  '\\(',
+  '\\[',
+  '$',
+  '$$',
+  '<br>',
+  '<',
+  '\n',
+  '\n\n',
+  ' ',
+  'http://',
+  'https://example.test/',
+  'javascript:',
+  'JaVaScRiPt:',
+  '&#106;',
+  '&colon;',
+  'data:text/html,',
+  'vbscript:',
+  '<script>window.__fuzz=1</script>',
+  '<img src=x onerror=window.__fuzz=1>',
+  '"',
+  "'",
+  'onerror=',
+  '\u202e',
+  '\u2066',
+  '\u200f',
+  'x',
+  'word',
+  '🦅',
+  '\u0000',
+  '\ud800',
+];
+
+/** Random answers: atoms, atoms repeated hundreds of times (the nesting and backtracking bombs), and any Unicode. */
+export const hostileMarkdown = fc
+  .array(
+    fc.oneof(
+      { weight: 6, arbitrary: fc.constantFrom(...ATOMS) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(fc.constantFrom(...ATOMS), fc.integer({ min: 2, max: 3_000 }))
+          .map(([atom, n]) => atom.repeat(n)),
+      },
+      { weight: 2, arbitrary: fc.string({ unit: 'grapheme', maxLength: 20 }) },
+      { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+    ),
+    { maxLength: 40 },
+  )
+  .map((parts) => parts.join(''));
