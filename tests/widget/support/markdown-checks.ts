@@ -1,4 +1,6 @@
+import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
+import { MAX_DEPTH, MAX_ELEMENTS } from '../../../widget/markdown/dom-renderer.ts';
 import { MarkdownView } from '../../../widget/markdown/markdown-view.ts';
 
 /** What an answer rendered to: the facts a hostile answer must not be able to push past a bound. */
@@ -136,3 +138,59 @@ export const hostileMarkdown = fc
     { maxLength: 40 },
   )
   .map((parts) => parts.join(''));
+
+/**
+ * Issue 11, the page: hostile answers stay within bounds of depth, size and
+ * work. The DOM one answer makes is at most MAX_DEPTH tokens deep (a token
+ * makes at most two levels: a table's scroller and table, a row's section
+ * and row) and MAX_ELEMENTS elements, plus the plain-text paragraph that
+ * takes the rest; text nodes hold up to 4,096 characters.
+ */
+export const DEPTH_BOUND = 2 * MAX_DEPTH + 2;
+/** The answer's own root and the plain-text paragraph come on top. */
+export const ELEMENT_BOUND = MAX_ELEMENTS + 2;
+/** Nodes per character of answer: every node holds or consumed at least a character, a code block's six aside. */
+export const NODES_PER_CHAR = 8;
+
+type FuzzWindow = Window & { __fuzz?: number };
+
+export function expectBounded(markdown: string, root: HTMLElement, allowImages = false) {
+  const facts = factsOf(root, allowImages);
+  expect(facts.depth, 'depth').to.be.at.most(DEPTH_BOUND);
+  expect(facts.elements, 'elements').to.be.at.most(ELEMENT_BOUND);
+  expect(facts.nodes, 'nodes').to.be.at.most(NODES_PER_CHAR * markdown.length + 10);
+  expect(facts.dangers).to.deep.equal([]);
+}
+
+/** Random and adversarial markdown, whole and in random pieces: bounded, inert, and nothing requested. */
+export function checkHostileMarkdown(numRuns: number, seed?: number): void {
+  const resourcesBefore = performance.getEntriesByType('resource').length;
+  fc.assert(
+    fc.property(hostileMarkdown, fc.array(fc.nat(), { maxLength: 30 }), (markdown, cuts) => {
+      expectBounded(markdown, render(markdown));
+      expectBounded(markdown, render(markdown, split(markdown, cuts)));
+      for (const root of document.body.querySelectorAll(':scope > div')) root.remove();
+    }),
+    { numRuns, seed },
+  );
+  expect((window as FuzzWindow).__fuzz).to.equal(undefined);
+  expect(
+    performance
+      .getEntriesByType('resource')
+      .slice(resourcesBefore)
+      .map((entry) => entry.name),
+  ).to.deep.equal([]);
+}
+
+/** With allow-images: images only of http(s) URLs, within the same bounds. */
+export function checkHostileMarkdownWithImages(numRuns: number, seed?: number): void {
+  fc.assert(
+    fc.property(hostileMarkdown, (markdown) => {
+      const root = render(markdown, undefined, true);
+      expectBounded(markdown, root, true);
+      root.remove();
+    }),
+    { numRuns, seed },
+  );
+  expect((window as FuzzWindow).__fuzz).to.equal(undefined);
+}
