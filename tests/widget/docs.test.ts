@@ -28,10 +28,11 @@ async function screenshot(name: string, clip: ReturnType<typeof clipOf>) {
 }
 
 describe('the package', () => {
-  it('keeps the classic script, everything included, under 25 KB gzip', async () => {
+  // 27.5 KB: issue 11 (hostile answers: renderer limits, attribute rules, valibot for stored conversations) added 2.6 KB.
+  it('keeps the classic script, everything included, under 27.5 KB gzip', async () => {
     const sizes = await executeServerCommand<{ iife: Size; es: Size }, undefined>('falcon-bundle-size');
-    expect(sizes!.iife.gzip).to.be.below(25_000);
-    expect(sizes!.es.gzip).to.be.below(25_000);
+    expect(sizes!.iife.gzip).to.be.below(27_500);
+    expect(sizes!.es.gzip).to.be.below(27_500);
   });
 
   it('documents the element in the README exactly as the manifest describes it (run `npx tsx docs/element-api.ts`)', async () => {

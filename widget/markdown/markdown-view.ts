@@ -11,6 +11,12 @@ import { MAX_DESTINATION } from './safe-url.ts';
  * would cost the square of its length.
  */
 export const MAX_MARKDOWN_CHARS = 65_536;
+/**
+ * Laying out text costs time in proportion to its length, and a megabyte is
+ * seconds of one frame: an answer shows its first 128 KiB, then `…` (its
+ * whole text stays in the conversation, and Copy copies all of it).
+ */
+export const MAX_SHOWN_CHARS = 131_072;
 const SLICE = 128;
 const MAX_PENDING = 128;
 const MAX_PENDING_LINK = MAX_DESTINATION + 2;
@@ -36,6 +42,8 @@ export class MarkdownView {
   private ended = false;
   /** Past a limit of the markdown: the parser is given nothing more. */
   private pastMarkdown = false;
+  /** Past the length an answer shows: the rest is not laid out. */
+  private cutShort = false;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
 
@@ -65,8 +73,19 @@ export class MarkdownView {
       // Not expected; but an answer that breaks the renderer is still shown, as text.
       this.leaveMarkdown();
     }
-    if (start < text.length) this.renderer.appendPlain(text.slice(start));
+    if (start < text.length) this.appendRest(text, start);
     this.written += text.length;
+  }
+
+  /** `text` from `start` on, as plain text, up to the length an answer shows. */
+  private appendRest(text: string, start: number): void {
+    const room = MAX_SHOWN_CHARS - (this.written + start);
+    if (room > 0)
+      this.renderer.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
+    if (room < text.length - start && !this.cutShort) {
+      this.cutShort = true;
+      this.renderer.appendPlain(' …');
+    }
   }
 
   /** From here on the answer is plain text, starting with what the parser held back. */
@@ -120,6 +139,7 @@ export class MarkdownView {
     this.written = 0;
     this.ended = false;
     this.pastMarkdown = false;
+    this.cutShort = false;
     this.source = undefined;
   }
 }
