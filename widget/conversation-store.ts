@@ -1,3 +1,4 @@
+import * as v from 'valibot';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 
 /** Where a conversation outlives a reload: nowhere, this tab (`sessionStorage`) or this browser (`localStorage`). */
@@ -16,9 +17,26 @@ function storageFor(mode: PersistMode): Storage | undefined {
   return undefined;
 }
 
-function isMessage(value: unknown): value is ChatMessageInit {
-  const { role, content } = (value ?? {}) as Partial<ChatMessageInit>;
-  return (role === 'user' || role === 'assistant') && typeof content === 'string';
+/**
+ * The whole stored shape of a message: what `save` writes. Storage is no more
+ * trusted than an answer (another script of the origin, an older version, a
+ * hand edit), so a message that does not fit is dropped, and an answer is
+ * never restored as still streaming (nothing would finish it). Unknown fields
+ * are left behind.
+ */
+const StoredMessage = v.object({
+  role: v.picklist(['user', 'assistant']),
+  content: v.string(),
+  status: v.optional(v.picklist(['streaming', 'complete', 'stopped', 'error'])),
+  finishReason: v.optional(v.string()),
+  error: v.optional(v.object({ code: v.string(), message: v.string() })),
+});
+
+function storedMessage(value: unknown): ChatMessageInit | undefined {
+  const result = v.safeParse(StoredMessage, value);
+  if (!result.success) return undefined;
+  const message = result.output as ChatMessageInit;
+  return message.status === 'streaming' ? { ...message, status: 'stopped' } : message;
 }
 
 /** Reads and writes one conversation under `key`; every failure (quota, blocked storage, bad JSON) is quiet. */
@@ -35,7 +53,7 @@ export class ConversationStore {
         messages?: unknown[];
       } | null;
       if (stored?.version !== FORMAT_VERSION || !Array.isArray(stored.messages)) return undefined;
-      return stored.messages.filter(isMessage);
+      return stored.messages.map(storedMessage).filter((message) => message !== undefined);
     } catch {
       return undefined;
     }

@@ -5,6 +5,7 @@ import { preloadReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { SessionSource } from './bot-check.ts';
+import { resetBadValues } from './attribute-values.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
 import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
 import { lazyTurnstileSession } from './lazy-bot-check.ts';
@@ -489,6 +490,7 @@ export class FalconChat extends LitElement {
   private viewportFollower?: Promise<unknown>;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    resetBadValues(this, changed, { endpoint: defaultEndpoint });
     if (changed.has('mode')) this.followViewport();
     this.focusWasInside = this.shadowRoot?.activeElement != null;
     if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {

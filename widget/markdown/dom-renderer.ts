@@ -12,6 +12,10 @@ export interface MarkdownOptions {
 interface RendererState extends MarkdownOptions {
   /** The element each open token writes into; `[0]` is the answer's root. */
   stack: HTMLElement[];
+  /** Elements made for this answer so far. */
+  elements: number;
+  /** Once a limit is reached: the paragraph that takes the rest of the answer as plain text. */
+  rest?: HTMLElement;
   /** The markdown level of the answer's first heading, which becomes an h3 (the element's own heading is an h2). */
   headingBase?: number;
   /** The level of the last heading rendered, so that none skips a level. */
@@ -19,6 +23,29 @@ interface RendererState extends MarkdownOptions {
 }
 
 export { CODE_BLOCK_CLASS, COPY_CODE_CLASS };
+/** The paragraph that holds, as plain text, what is past the limits below. */
+export const PLAIN_REST_CLASS = 'plain-rest';
+
+/**
+ * Limits of one answer's DOM. Every marker of markdown may open an element
+ * (a `>` a blockquote, a `*` an em), so a few kilobytes of markers would nest
+ * thousands deep and kill the tab; past either limit the rest of the answer is
+ * plain text. The parser itself keeps only 24 open tokens, so real markdown
+ * never nests deeper than this; a long answer of 10,000 tokens makes about
+ * 2,500 elements.
+ */
+export const MAX_DEPTH = 20;
+export const MAX_ELEMENTS = 5_000;
+/** A row of a thousand `|` is a thousand cells: past this, cells join the row's last one. */
+export const MAX_COLUMNS = 32;
+/**
+ * Text is appended to the last text node, and the browser copies a node's
+ * whole text on every append: past this length a new node starts, so a long
+ * paragraph costs the same per token at its end as at its start.
+ */
+const MAX_TEXT_NODE = 4_096;
+/** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const BLOCK_TAGS: Partial<Record<md.Token, string>> = {
   [md.PARAGRAPH]: 'p',
@@ -49,7 +76,22 @@ function element(tag: string, className?: string): HTMLElement {
   return node;
 }
 
+/** Elements each kind of token makes (a code block is six); the rest make one. */
+function cost(type: md.Token): number {
+  if (type === md.CODE_FENCE || type === md.CODE_BLOCK) return 6;
+  return type === md.TABLE || type === md.TABLE_ROW ? 2 : 1;
+}
+
 function addToken(state: RendererState, type: md.Token): void {
+  if (!state.rest && (state.stack.length >= MAX_DEPTH || state.elements + cost(type) > MAX_ELEMENTS))
+    startPlainRest(state);
+  if (state.rest) {
+    // Past a limit, tokens make nothing: their text goes on as plain text, line breaks as newlines.
+    if (type === md.LINE_BREAK || type === md.RULE) appendText(state.rest, '\n');
+    state.stack.push(state.rest);
+    return;
+  }
+  state.elements += cost(type);
   const parent = state.stack.at(-1)!;
   let node: HTMLElement;
   let container: HTMLElement = parent;
@@ -78,6 +120,11 @@ function addToken(state: RendererState, type: md.Token): void {
     container =
       section.tagName === 'THEAD' && section.childElementCount ? table.appendChild(element('tbody')) : section;
     node = element('tr');
+  } else if (type === md.TABLE_CELL && parent.childElementCount >= MAX_COLUMNS) {
+    const last = parent.lastElementChild as HTMLElement;
+    appendText(last, ' | ');
+    state.stack.push(last);
+    return;
   } else if (type === md.TABLE_CELL) {
     node = element(parent.parentElement?.tagName === 'THEAD' ? 'th' : 'td');
     node.dir = 'auto';
@@ -111,16 +158,30 @@ function endToken(state: RendererState): void {
   if (node.classList.contains('task') && !node.textContent) node.textContent = '☐ ';
 }
 
-/** Text is appended to the open token's last text node: nothing that is already there is replaced. */
-function addText(state: RendererState, text: string): void {
-  const node = state.stack.at(-1)!;
+/** Text is appended to the node's last text node (nothing that is already there is replaced), or starts a new one. */
+function appendText(node: HTMLElement, text: string): void {
   const last = node.lastChild;
-  if (last?.nodeType === Node.TEXT_NODE) (last as Text).appendData(text);
+  if (last?.nodeType === Node.TEXT_NODE && (last as Text).length < MAX_TEXT_NODE) (last as Text).appendData(text);
   else node.appendChild(document.createTextNode(text));
+}
+
+function addText(state: RendererState, text: string): void {
+  const node = state.rest ?? state.stack.at(-1)!;
+  appendText(node, !state.rest && node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
+}
+
+/** From here on, the answer is plain text in one paragraph at the end of the answer. */
+function startPlainRest(state: RendererState): HTMLElement {
+  if (!state.rest) {
+    state.rest = state.stack[0].appendChild(element('p', PLAIN_REST_CLASS));
+    state.rest.dir = 'auto';
+  }
+  return state.rest;
 }
 
 function setAttr(state: RendererState, type: md.Attr, value: string): void {
   const node = state.stack.at(-1)!;
+  if (state.rest) return;
   switch (type) {
     case md.HREF: {
       const href = safeUrl(value);
@@ -132,7 +193,7 @@ function setAttr(state: RendererState, type: md.Attr, value: string): void {
       if (!src) break;
       if (state.allowImages) {
         const image = element('img') as HTMLImageElement;
-        image.alt = node.textContent ?? '';
+        image.alt = (node.textContent ?? '').replace(BIDI_CONTROLS, '');
         image.referrerPolicy = 'no-referrer';
         image.loading = 'lazy';
         image.src = src;
@@ -163,18 +224,39 @@ function makeLink(node: HTMLElement, href: string): void {
   node.setAttribute('rel', 'noopener noreferrer nofollow');
 }
 
+export interface MarkdownRenderer {
+  parser: md.Parser;
+  /** Whether a limit was reached, so that the rest of the answer is plain text. */
+  readonly plain: boolean;
+  /** Appends `text` as plain text (from the first call on, the answer is plain text to its end). */
+  appendPlain(text: string): void;
+}
+
 /**
  * A streaming-markdown parser that writes into `root` with DOM calls only
  * (createElement, textContent, setAttribute): the model's text is never
- * parsed as HTML, and links and images keep only vetted URLs.
+ * parsed as HTML, links and images keep only vetted URLs, and the DOM it
+ * makes stays within the limits above.
  */
-export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions): md.Parser {
-  const state: RendererState = { ...options, stack: [root], lastHeading: 2 };
-  return md.parser({
+export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions): MarkdownRenderer {
+  const state: RendererState = { ...options, stack: [root], lastHeading: 2, elements: 0 };
+  const parser = md.parser({
     data: state,
     add_token: addToken,
     end_token: endToken,
     add_text: addText,
     set_attr: setAttr,
   });
+  return {
+    parser,
+    get plain() {
+      return state.rest !== undefined;
+    },
+    appendPlain: (text) => {
+      const rest = startPlainRest(state);
+      for (let start = 0; start < text.length; start += MAX_TEXT_NODE) {
+        appendText(rest, text.slice(start, start + MAX_TEXT_NODE));
+      }
+    },
+  };
 }

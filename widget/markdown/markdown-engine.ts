@@ -4,7 +4,8 @@
  * intent to chat (focus, a first question); answers show as plain text until
  * it is there (see markdown-view.ts).
  */
-export { parser_end, parser_write } from 'streaming-markdown';
+export { IMAGE, LINK, parser_end, parser_write } from 'streaming-markdown';
 export { createMarkdownParser } from './dom-renderer.ts';
 export { markdownStyles } from './markdown.styles.ts';
+export { MAX_DESTINATION } from './safe-url.ts';
 export { warmUpMarkdown } from './warm-up.ts';

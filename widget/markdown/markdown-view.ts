@@ -1,5 +1,4 @@
-import type { Parser } from 'streaming-markdown';
-import type { MarkdownOptions } from './dom-renderer.ts';
+import type { MarkdownOptions, MarkdownRenderer } from './dom-renderer.ts';
 
 type MarkdownEngine = typeof import('./markdown-engine.ts');
 
@@ -23,6 +22,30 @@ export function loadMarkdown(): Promise<MarkdownEngine> {
 }
 
 /**
+ * What the parser is given, and how. An answer's first 64 KiB are markdown
+ * (ten times the longest answer the worker lets a model write), the rest is
+ * plain text. The parser is fed in slices, and a marker it holds back longer
+ * than a link (a run of `*`, digits, backticks, `<br   `…) ends the markdown
+ * there: it copies what it holds back on every character, so an unbounded run
+ * would cost the square of its length.
+ */
+export const MAX_MARKDOWN_CHARS = 65_536;
+/**
+ * Laying out text costs time in proportion to its length, and a megabyte is
+ * seconds of one frame: an answer shows its first 128 KiB, then `…` (its
+ * whole text stays in the conversation, and Copy copies all of it).
+ */
+export const MAX_SHOWN_CHARS = 131_072;
+const SLICE = 128;
+const MAX_PENDING = 128;
+
+/** `end`, moved back one if it would split a surrogate pair (and still past `start`). */
+function cut(text: string, start: number, end: number): number {
+  const code = text.charCodeAt(end - 1);
+  return end < text.length && end - 1 > start && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
+}
+
+/**
  * One answer rendered as markdown into `root`, which the element places in
  * its template once and never re-renders. Tokens are appended as they
  * arrive: the parser sees only the new text and the DOM only grows at its
@@ -32,12 +55,16 @@ export function loadMarkdown(): Promise<MarkdownEngine> {
  */
 export class MarkdownView {
   readonly root: HTMLElement;
-  private parser?: Parser;
-  /** Text shown as it is, while there is no parser yet. */
+  private renderer?: MarkdownRenderer;
+  /** Text shown as it is, while there is no renderer yet. */
   private plain?: Text;
   /** Characters written so far (so the element can tell whether it missed any). */
   private written = 0;
   private ended = false;
+  /** Past a limit of the markdown: the parser is given nothing more. */
+  private pastMarkdown = false;
+  /** Past the length an answer shows: the rest is not laid out. */
+  private cutShort = false;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
 
@@ -54,13 +81,63 @@ export class MarkdownView {
   /** Adds the next piece of a streaming answer. */
   append(text: string): void {
     if (this.ended) return;
-    if (this.parser) {
-      engine!.parser_write(this.parser, text);
+    let start = 0;
+    if (this.renderer && engine) start = this.parse(this.renderer, engine, text);
+    if (start < text.length) this.appendRest(text, start);
+    this.written += text.length;
+  }
+
+  /** Feeds `text` to the parser in slices while the markdown lasts; returns where it stopped. */
+  private parse(
+    renderer: MarkdownRenderer,
+    { parser_write, LINK, IMAGE, MAX_DESTINATION }: MarkdownEngine,
+    text: string,
+  ) {
+    const { parser } = renderer;
+    let start = 0;
+    try {
+      while (!this.pastMarkdown && start < text.length) {
+        if (this.written + start >= MAX_MARKDOWN_CHARS) {
+          this.leaveMarkdown();
+          break;
+        }
+        const end = cut(text, start, Math.min(text.length, start + SLICE, start + MAX_MARKDOWN_CHARS - this.written));
+        parser_write(parser, text.slice(start, end));
+        start = end;
+        const limit = parser.token === LINK || parser.token === IMAGE ? MAX_DESTINATION + 2 : MAX_PENDING;
+        if (renderer.plain || parser.pending.length > limit) this.leaveMarkdown();
+      }
+    } catch {
+      // Not expected; but an answer that breaks the renderer is still shown, as text.
+      this.leaveMarkdown();
+    }
+    return start;
+  }
+
+  /** `text` from `start` on, as plain text, up to the length an answer shows. */
+  private appendRest(text: string, start: number): void {
+    const room = MAX_SHOWN_CHARS - (this.written + start);
+    if (room > 0) this.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
+    if (room < text.length - start && !this.cutShort) {
+      this.cutShort = true;
+      this.appendPlain(' …');
+    }
+  }
+
+  private appendPlain(text: string): void {
+    if (this.renderer) {
+      this.renderer.appendPlain(text);
     } else {
       this.plain ??= this.root.appendChild(new Text());
       this.plain.appendData(text);
     }
-    this.written += text.length;
+  }
+
+  /** From here on the answer is plain text, starting with what the parser held back. */
+  private leaveMarkdown(): void {
+    if (this.pastMarkdown || !this.renderer) return;
+    this.pastMarkdown = true;
+    this.renderer.appendPlain(this.renderer.parser.pending);
   }
 
   /**
@@ -70,6 +147,8 @@ export class MarkdownView {
    * (a conversation restored or replaced by the page) is rendered anew, once.
    */
   sync(content: string, streaming: boolean): void {
+    // A page can set any messages; a content that is not text is shown as text.
+    if (typeof content !== 'string') content = String(content ?? '');
     if (streaming) {
       if (this.source === undefined && !this.ended && content.length === this.written) return;
     } else if (this.source === content) {
@@ -85,14 +164,18 @@ export class MarkdownView {
   }
 
   private end(content: string): void {
-    if (this.parser) engine!.parser_end(this.parser);
+    try {
+      if (this.renderer && engine && !this.pastMarkdown) engine.parser_end(this.renderer.parser);
+    } catch {
+      this.leaveMarkdown();
+    }
     this.ended = true;
     this.source = content;
   }
 
   /** The renderer has arrived: what was shown as plain text is rendered as markdown. */
   private upgrade(): void {
-    if (this.parser) return;
+    if (this.renderer) return;
     const { ended, source } = this;
     const text = this.plain?.data ?? '';
     this.restart();
@@ -102,10 +185,12 @@ export class MarkdownView {
 
   private restart(): void {
     this.root.replaceChildren();
-    this.parser = engine?.createMarkdownParser(this.root, this.options);
+    this.renderer = engine?.createMarkdownParser(this.root, this.options);
     this.plain = undefined;
     this.written = 0;
     this.ended = false;
+    this.pastMarkdown = false;
+    this.cutShort = false;
     this.source = undefined;
   }
 }

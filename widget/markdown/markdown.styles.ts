@@ -2,6 +2,12 @@ import { css } from 'lit';
 
 /** Rendered answers: compact, inside a message bubble, mirrored under `dir="rtl"` (logical properties). */
 export const markdownStyles = css`
+  /* Past the renderer's limits the answer goes on as plain text, its line breaks kept. */
+  .markdown .plain-rest {
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+
   .markdown > :first-child {
     margin-top: 0;
   }

@@ -28,6 +28,22 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/** Characters of a link destination (with its title) that are judged at all; longer ones stay text. */
+export const MAX_DESTINATION = 2_048;
+
+/**
+ * `url "title"` or `url 'title'` without the title. Found by scanning, not
+ * by a pattern like `\s+("[^"]*")$`, which backtracks over a run of spaces
+ * once for every space (seconds for a few hundred kilobytes).
+ */
+function withoutLinkTitle(destination: string): string {
+  const quote = destination.at(-1);
+  if (quote !== '"' && quote !== "'") return destination;
+  const open = destination.lastIndexOf(quote, destination.length - 2);
+  if (open <= 0 || !/\s/.test(destination[open - 1])) return destination;
+  return destination.slice(0, open).trimEnd();
+}
+
 /**
  * The URL a link or image of an answer may point at, or `undefined` when it
  * must stay text. The destination is decoded, then parsed by the browser's
@@ -36,8 +52,11 @@ export function decodeEntities(text: string): string {
  * allowed scheme pass: a relative one would point into the host page.
  */
 export function safeUrl(destination: string, kind: 'link' | 'image' = 'link'): string | undefined {
-  const withoutTitle = destination.trim().replace(/\s+("[^"]*"|'[^']*')$/, '');
-  const decoded = decodeEntities(withoutTitle.replace(/^<(.*)>$/s, '$1'));
+  // Longer than any link a person follows; and every step below is then linear in a bounded length.
+  if (destination.length > MAX_DESTINATION) return undefined;
+  const withoutTitle = withoutLinkTitle(destination.trim());
+  const bracketed = withoutTitle.startsWith('<') && withoutTitle.endsWith('>') && withoutTitle.length > 1;
+  const decoded = decodeEntities(bracketed ? withoutTitle.slice(1, -1) : withoutTitle);
   let url: URL;
   try {
     url = new URL(decoded);
