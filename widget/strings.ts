@@ -35,6 +35,12 @@ export interface FalconChatStrings {
   openChat: string;
   closeChat: string;
   suggestionsLabel: string;
+  /** The touch button that shows a message's Copy, Edit… buttons. */
+  messageActions: string;
+  /** Said (politely) when Enter is pressed while an answer is still streaming. */
+  stillAnswering: string;
+  /** Retry while a rate limit's wait runs down. */
+  retryIn: (seconds: number) => string;
   errors: Record<ChatErrorCode, Sentence>;
 }
 
@@ -74,6 +80,9 @@ export const en: FalconChatStrings = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   suggestionsLabel: 'Suggestions',
+  messageActions: 'Message actions',
+  stillAnswering: 'An answer is still coming. Press Stop to ask something else.',
+  retryIn: (s) => `Retry in ${s} s`,
   errors: {
     network: 'The chat service could not be reached. Check your connection and try again.',
     'connection-lost': 'The connection was lost before the answer was finished.',
@@ -125,6 +134,9 @@ const fr: FalconChatStrings = {
   openChat: 'Ouvrir la discussion',
   closeChat: 'Fermer la discussion',
   suggestionsLabel: 'Suggestions',
+  messageActions: 'Actions du message',
+  stillAnswering: 'Une réponse arrive encore. Appuyez sur Arrêter pour poser une autre question.',
+  retryIn: (s) => `Réessayer dans ${s} s`,
   errors: {
     network: 'Le service de discussion est injoignable. Vérifiez votre connexion et réessayez.',
     'connection-lost': 'La connexion a été perdue avant la fin de la réponse.',
@@ -176,6 +188,9 @@ const ar: FalconChatStrings = {
   openChat: 'فتح المحادثة',
   closeChat: 'إغلاق المحادثة',
   suggestionsLabel: 'اقتراحات',
+  messageActions: 'إجراءات الرسالة',
+  stillAnswering: 'لا تزال الإجابة قيد الوصول. اضغط «إيقاف» لطرح سؤال آخر.',
+  retryIn: (s) => `إعادة المحاولة بعد ${s} ث`,
   errors: {
     network: 'تعذّر الوصول إلى خدمة المحادثة. تحقّق من اتصالك وحاول مجددًا.',
     'connection-lost': 'انقطع الاتصال قبل اكتمال الإجابة.',

@@ -1,5 +1,6 @@
 import { parser_end, parser_write, type Parser } from 'streaming-markdown';
 import { createMarkdownParser, type MarkdownOptions } from './dom-renderer.ts';
+import { alignLastTable, TableAlignReader } from './table-align.ts';
 
 /**
  * One answer rendered as markdown into `root`, which the element places in
@@ -16,6 +17,7 @@ export class MarkdownView {
   private ended = false;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
+  private tables = new TableAlignReader();
 
   constructor(private readonly options: MarkdownOptions) {
     this.root = document.createElement('div');
@@ -25,7 +27,10 @@ export class MarkdownView {
   /** Adds the next piece of a streaming answer. */
   append(text: string): void {
     if (this.ended) return;
-    parser_write(this.parser, text);
+    for (const piece of this.tables.split(text)) {
+      parser_write(this.parser, piece.text);
+      if (piece.align) alignLastTable(this.root, piece.align);
+    }
     this.written += text.length;
   }
 
@@ -59,6 +64,7 @@ export class MarkdownView {
   private restart(): void {
     this.root.replaceChildren();
     this.parser = createMarkdownParser(this.root, this.options);
+    this.tables = new TableAlignReader();
     this.written = 0;
     this.ended = false;
     this.source = undefined;
