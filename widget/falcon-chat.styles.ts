@@ -316,8 +316,10 @@ export const styles = [
       align-items: flex-end;
     }
 
+    /* Answers may use the whole width: tables and code need it most on phones. */
     .message.assistant {
       align-self: flex-start;
+      max-width: 100%;
     }
 
     .content {
@@ -418,12 +420,16 @@ export const styles = [
       display: none;
     }
 
-    @media (hover: none) {
+    @media (pointer: coarse) {
       .more {
         display: inline-grid;
         position: absolute;
         bottom: 0;
-        inset-inline-end: -2.875rem;
+        inset-inline-end: 0;
+      }
+
+      .message.assistant:not(.last) {
+        padding-inline-end: 2.875rem;
       }
 
       .message.user > .more {

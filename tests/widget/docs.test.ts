@@ -106,7 +106,10 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 async function highlighted() {
-  await waitUntil(() => CSS.highlights.has('falcon-chat-keyword'), 'the code was never highlighted');
+  // A range of this page's code (the ranges of earlier tests' elements are detached).
+  const shown = () =>
+    [...CSS.highlights.values()].some((ranges) => [...ranges].some((r) => r.startContainer.isConnected));
+  await waitUntil(shown, 'the code was never highlighted', { timeout: 10_000 });
 }
 
 /** The floating panel and its launcher, with a little of the page around them. */
@@ -186,7 +189,8 @@ describe('README screenshots (docs/screenshots/)', () => {
     await setViewport(DESKTOP);
     const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
     el.style.setProperty('width', '40rem');
-    el.send(offline('Tell me about the widget', { delay: 40, tokens: 400 }));
+    el.systemMessage = offline('', { delay: 40, tokens: 400 });
+    el.send('Tell me about the widget');
     await answerHasStarted(el, 120);
     await screenshot('streaming', clipOf(el, 8));
     el.stop();
@@ -198,7 +202,8 @@ describe('README screenshots (docs/screenshots/)', () => {
     el.style.setProperty('width', '40rem');
     el.style.setProperty('--falcon-chat-height', '24rem');
     const failed = oneEvent(el, 'falcon-chat-error');
-    el.send(offline('Too many at once', { fault: 'http-429', 'retry-after': 20 }));
+    el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
+    el.send('What is new this week?');
     await failed;
     await el.updateComplete;
     await screenshot('error', clipOf(el, 8));

@@ -89,6 +89,8 @@ const ALIASES: Record<string, Language> = {
 /** The tokenizer's kinds and the highlight that colours each (the rest stays in the code's colour). */
 const KINDS: Record<string, string> = {
   kwd: 'keyword',
+  // Tag names in HTML and XML, private names in JavaScript.
+  var: 'keyword',
   str: 'string',
   cmnt: 'comment',
   num: 'number',
