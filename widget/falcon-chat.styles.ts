@@ -416,12 +416,12 @@ export const styles = [
     }
 
     /* Touch has no hover: "⋯" beside the bubble shows its buttons. */
-    .more {
+    button.more {
       display: none;
     }
 
     @media (pointer: coarse) {
-      .more {
+      button.more {
         display: inline-grid;
         position: absolute;
         bottom: 0;
