@@ -157,6 +157,8 @@ describe('README screenshots (docs/screenshots/)', () => {
             if (mode === 'floating') el.show();
             await el.updateComplete;
             await highlighted();
+            // From the question on, as a visitor reads it.
+            part(el, 'transcript')!.scrollTop = 0;
             const clip =
               mode === 'inline'
                 ? clipOf(el, 8)
