@@ -1,4 +1,4 @@
-import { type CSSResult, html, LitElement, nothing, svg, type PropertyValues } from 'lit';
+import { type CSSResult, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { preloadReader } from './chat-client.ts';
@@ -7,13 +7,15 @@ import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { SessionSource } from './bot-check.ts';
 import { resetBadValues } from './attribute-values.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
-import { FalconChatCloseEvent, FalconChatOpenEvent } from './events.ts';
+import { FalconChatCloseEvent, FalconChatOpenEvent, type FalconChatErrorEvent } from './events.ts';
 import { lazyTurnstileSession } from './lazy-bot-check.ts';
 import { LazyModule } from './lazy-module.ts';
 import { styles } from './falcon-chat.styles.ts';
+import { icon, icons, labelledIcon } from './icons.ts';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
 import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
 import { renderMessage, type MessageActions } from './message-view.ts';
+import { ModalFocusController } from './modal-focus.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
   errorSentence,
@@ -25,6 +27,15 @@ import {
 
 /** How long "Copied" shows on a Copy button. */
 const COPIED_MS = 2000;
+
+/** Code blocks that name their language are highlighted by a chunk loaded with the first one. */
+const highlightLater = (code: HTMLElement) => {
+  if (code.className)
+    void import('./markdown/code-highlight.ts').then(
+      (chunk) => chunk.highlightCode(code),
+      () => {},
+    );
+};
 
 /** `suggestions="A|B"` or `suggestions='["A","B"]'`. */
 const listConverter = {
@@ -88,7 +99,8 @@ const listConverter = {
  * @csspart assistant-message - An answer.
  * @csspart message-content - The text of a message (rendered markdown in answers).
  * @csspart message-note - "Stopped" or "length limit" under an answer.
- * @csspart message-actions - The row of buttons under a message.
+ * @csspart message-actions - The row of buttons under a message: shown on hover and keyboard focus, always under the last answer.
+ * @csspart actions-button - On touch screens (no hover), the "⋯" button beside a message that shows its row of buttons.
  * @csspart action-button - Every button in that row; also one of the four below.
  * @csspart copy-button - Copies a message.
  * @csspart edit-button - Edits a question.
@@ -98,13 +110,14 @@ const listConverter = {
  * @csspart edit-input - Its text field.
  * @csspart edit-send-button - Its Send button.
  * @csspart edit-cancel-button - Its Cancel button.
- * @csspart error - Why an answer failed, with the Retry button.
- * @csspart retry-button - The Retry button.
+ * @csspart error - Why an answer failed, with the Retry button: a row under the answer.
+ * @csspart retry-button - The Retry button (disabled, counting down, while the service asks to wait).
  * @csspart jump-button - "Jump to latest", shown while the visitor has scrolled up.
  * @csspart composer - The row with the input and the Send or Stop button.
  * @csspart input - Where the visitor types.
  * @csspart send-button - The Send button.
  * @csspart stop-button - The Stop button, shown instead of Send while an answer streams.
+ * @csspart notice - A polite status under the input (e.g. that an answer is still coming when Enter is pressed).
  * @csspart settings - The "Advanced options" disclosure.
  * @csspart system-message-input - The system message field in the settings.
  * @csspart temperature-input - The temperature slider in the settings.
@@ -120,6 +133,7 @@ const listConverter = {
  * @cssprop [--falcon-chat-radius=0.75rem] - Corner radius of the panel and messages; controls use half.
  * @cssprop [--falcon-chat-spacing=0.75rem] - Padding and gaps.
  * @cssprop [--falcon-chat-height=32rem] - Height of the inline element and of the floating panel.
+ * @cssprop [--falcon-chat-column-width=48rem] - Widest reading column in full-screen mode (centred on wide screens).
  * @cssprop [--falcon-chat-width=24rem] - Width of the floating panel.
  * @cssprop [--falcon-chat-z-index=1000] - Stacking level of the floating and full-screen modes.
  * @cssprop [--falcon-chat-shadow=0 0.5rem 2rem rgb(0 0 0 / 0.2)] - Shadow of the floating panel and launcher.
@@ -132,6 +146,12 @@ const listConverter = {
  * @cssprop [--falcon-chat-link-color=#0b57d0] - Links in answers.
  * @cssprop [--falcon-chat-code-background=#ffffff] - Background of code blocks and inline code.
  * @cssprop [--falcon-chat-code-color=#1f2328] - Text of code.
+ * @cssprop [--falcon-chat-code-keyword-color=#a626a4] - Keywords in highlighted code blocks.
+ * @cssprop [--falcon-chat-code-string-color=#2a7a2e] - Strings in highlighted code blocks.
+ * @cssprop [--falcon-chat-code-comment-color=#6a737d] - Comments in highlighted code blocks.
+ * @cssprop [--falcon-chat-code-number-color=#b25000] - Numbers and constants in highlighted code blocks.
+ * @cssprop [--falcon-chat-code-function-color=#0b57d0] - Function names in highlighted code blocks.
+ * @cssprop [--falcon-chat-code-type-color=#8a5a00] - Types and class names in highlighted code blocks.
  * @cssprop [--falcon-chat-error-background=#fdecec] - Background of error messages.
  * @cssprop [--falcon-chat-error-color=#8c1515] - Text of error messages.
  * @cssprop [--falcon-chat-focus-ring-color=#0b57d0] - Outline of the focused control.
@@ -147,6 +167,12 @@ export class FalconChat extends LitElement {
     this,
     () => this.transcript,
     () => this.renderRoot.querySelector('.jump'),
+  );
+  /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus. */
+  private readonly modal = new ModalFocusController(
+    this,
+    (phone) => this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone),
+    () => this.panel,
   );
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
@@ -223,6 +249,15 @@ export class FalconChat extends LitElement {
   @state() private editingId?: string;
   /** The message whose Copy button says "Copied". */
   @state() private copiedId?: string;
+  /** Touch: the message whose buttons the visitor asked to see. */
+  @state() private revealedId?: string;
+  /** A polite word under the input (Enter while an answer streams). */
+  @state() private notice = '';
+  /** The failed answer whose Retry waits, and for how many more seconds (a rate limit's Retry-After). */
+  @state() private retryWait?: { id: string; seconds: number };
+  private retryTimer?: ReturnType<typeof setInterval>;
+  /** Whether the visitor's last gesture was a touch: then no input is focused for them (the keyboard would cover the chat). */
+  private touched = matchMedia('(pointer: coarse)').matches;
 
   @query('#transcript') private transcript!: HTMLElement | null;
   @query('#input') private input!: HTMLTextAreaElement | null;
@@ -240,7 +275,12 @@ export class FalconChat extends LitElement {
 
   constructor() {
     super();
-    this.addEventListener('falcon-chat-error', () => this.restoreUnansweredQuestion());
+    this.addEventListener('falcon-chat-error', (event: FalconChatErrorEvent) => {
+      this.restoreUnansweredQuestion();
+      this.waitBeforeRetry(event.detail.retryAfter);
+    });
+    this.addEventListener('pointerdown', (event) => (this.touched = event.pointerType !== 'mouse'));
+    this.addEventListener('keydown', () => (this.touched = false));
     // Focus inside (the input, or the floating panel opening) is the visitor's first sign of asking something.
     this.addEventListener('focusin', () => this.warmUp());
   }
@@ -298,7 +338,7 @@ export class FalconChat extends LitElement {
   private afterAsking(): void {
     this.editingId = undefined;
     if (this.mode === 'floating') this.open = true;
-    this.followLatest.jumpToBottom();
+    this.followLatest.followAnswer();
     this.warmUp();
   }
 
@@ -323,16 +363,42 @@ export class FalconChat extends LitElement {
     return this.botCheck.session;
   }
 
+  /** The last question, when its answer failed before its first word. */
+  private unansweredQuestion(): ChatMessage | undefined {
+    const [question, answer] = this.chat.messages.slice(-2);
+    return question?.role === 'user' && answer?.status === 'error' && !answer.content ? question : undefined;
+  }
+
   /** A question that failed before any answer must not be lost: it goes back to an empty input. */
   private restoreUnansweredQuestion(): void {
-    const [question, answer] = this.chat.messages.slice(-2);
-    if (question?.role === 'user' && !answer?.content && !this.draft) this.draft = question.content;
+    const question = this.unansweredQuestion();
+    if (question && !this.draft) this.draft = question.content;
+  }
+
+  /** Retry stays disabled, counting down, for as long as the service asked the visitor to wait. */
+  private waitBeforeRetry(seconds: number | undefined): void {
+    clearInterval(this.retryTimer);
+    const id = this.chat.messages.at(-1)?.id;
+    this.retryWait = seconds && id ? { id, seconds } : undefined;
+    if (!seconds || !id) return;
+    this.retryTimer = setInterval(() => {
+      const left = (this.retryWait?.seconds ?? 1) - 1;
+      this.retryWait = left > 0 ? { id, seconds: left } : undefined;
+      if (left <= 0) clearInterval(this.retryTimer);
+    }, 1000);
   }
 
   private submitDraft(): void {
-    // One answer at a time from the input: Stop comes first (send() from the page may interrupt).
-    if (this.chat.streaming) return;
-    if (this.send(this.draft)) this.draft = '';
+    // One answer at a time from the input: Stop comes first (send() from the page may interrupt). Say so, politely.
+    if (this.chat.streaming) {
+      if (this.draft.trim()) this.notice = this.text.stillAnswering;
+      return;
+    }
+    // Sent again after a failure: the failed question and its empty answer make way for it.
+    const failed = this.unansweredQuestion();
+    const sent = failed ? this.chat.edit(failed.id!, this.draft, this.answerSettings()) : this.send(this.draft);
+    if (failed && sent) this.afterAsking();
+    if (sent) this.draft = '';
   }
 
   private onSubmit(event: SubmitEvent): void {
@@ -374,8 +440,15 @@ export class FalconChat extends LitElement {
     cancelEdit: () => {
       this.editingId = undefined;
     },
-    regenerate: () => this.regenerate(),
+    regenerate: () => {
+      // Retry of a question that was put back in the input: it is asked from here, so the input lets it go.
+      const restored = this.unansweredQuestion()?.content;
+      if (this.regenerate() && this.draft === restored) this.draft = '';
+    },
     deleteLast: () => this.chat.deleteLastExchange(),
+    reveal: (message) => {
+      this.revealedId = this.revealedId === message.id ? undefined : message.id;
+    },
   };
 
   /** Copying is a chunk of its own, loaded on the first Copy; a failed load copies nothing, as a refused clipboard does. */
@@ -412,7 +485,11 @@ export class FalconChat extends LitElement {
   private createView(): MarkdownView {
     // Until the renderer's chunk is there a view shows plain text; `updateComplete` waits for it.
     this.track(loadMarkdown().then(({ markdownStyles }) => this.adopt(markdownStyles)));
-    const view = new MarkdownView({ allowImages: this.allowImages, copyCodeLabel: this.text.copyCode });
+    const view = new MarkdownView({
+      allowImages: this.allowImages,
+      copyCodeLabel: this.text.copyCode,
+      onCodeBlock: highlightLater,
+    });
     view.root.className = 'content markdown';
     view.root.setAttribute('part', 'message-content');
     view.root.dir = 'auto';
@@ -512,6 +589,8 @@ export class FalconChat extends LitElement {
       for (const id of this.views.keys()) if (!ids.has(id)) this.views.delete(id);
     }
     if (this.editingId && !messages.some((message) => message.id === this.editingId)) this.editingId = undefined;
+    if (this.notice && !this.chat.streaming) this.notice = '';
+    if (this.retryWait && messages.at(-1)?.id !== this.retryWait.id) this.waitBeforeRetry(undefined);
   }
 
   protected override updated(changed: PropertyValues<this>): void {
@@ -523,120 +602,150 @@ export class FalconChat extends LitElement {
       this.dispatchEvent(this.open ? new FalconChatOpenEvent() : new FalconChatCloseEvent());
       if (this.open) {
         this.followLatest.jumpToBottom();
-        this.input?.focus();
+        this.focusInside();
       } else if (this.focusWasInside) {
         this.launcher?.focus();
       }
       return;
     }
     // Send and Stop swap, Retry goes away: focus on a control that left moves to the input, not the page.
-    if (this.focusWasInside && this.shadowRoot?.activeElement == null) this.input?.focus();
+    if (this.focusWasInside && this.shadowRoot?.activeElement == null) this.focusInside();
+  }
+
+  /** The input, ready to type in; after a touch, the panel (the keyboard would cover the chat until the input is tapped). */
+  private focusInside(): void {
+    if (this.touched) this.panel?.focus({ preventScroll: true });
+    else this.input?.focus();
   }
 
   protected override render() {
-    const text = this.text;
     const floating = this.mode === 'floating';
-    const streaming = this.chat.streaming;
-    const messages = this.chat.messages;
-    const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
-    const heading = this.heading ?? text.heading;
     return html`
-      ${
-        floating
-          ? html`<button
-            type="button"
-            class="launcher"
-            part="launcher"
-            aria-expanded=${this.open ? 'true' : 'false'}
-            aria-controls="panel"
-            aria-label=${this.open ? text.closeChat : text.openChat}
-            @click=${this.toggle}
-          >
-            <svg viewBox="0 0 24 24" aria-hidden="true">
-              ${this.open ? svg`<path d="M6 6l12 12M18 6L6 18" />` : svg`<path d="M4 5h16v11H9l-5 4z" />`}
-            </svg>
-          </button>`
-          : nothing
-      }
+      ${floating ? this.renderLauncher() : nothing}
       <section
         id="panel"
         class="chat"
         part="base"
-        role=${ifDefined(floating ? 'dialog' : undefined)}
+        tabindex="-1"
+        role=${ifDefined(floating || this.modal.active ? 'dialog' : undefined)}
+        aria-modal=${ifDefined(this.modal.active ? 'true' : undefined)}
         aria-labelledby="heading"
         lang=${this.locale.code}
         dir=${ifDefined(this.locale.rtl && !this.hasAttribute('dir') ? 'rtl' : undefined)}
         ?hidden=${floating && !this.open}
         @keydown=${this.onPanelKeydown}
       >
-        <header part="header">
-          <h2 id="heading" part="heading">${heading}</h2>
-          <button type="button" part="clear-button" @click=${this.clear}>${text.clear}</button>
-          ${
-            floating
-              ? html`<button type="button" class="close" part="close-button" aria-label=${text.closeChat} @click=${this.hide}>
-                ×
-              </button>`
-              : nothing
-          }
-        </header>
-        <div class="transcript-frame">
-          <div
-            id="transcript"
-            class="transcript"
-            part="transcript"
-            role="log"
-            aria-live="polite"
-            aria-label=${text.transcriptLabel}
-            tabindex="0"
-            @scroll=${this.followLatest.onScroll}
-            @click=${this.onTranscriptClick}
-          >
-            ${
-              messages.length
-                ? messages.map(
-                    // By index, not keyed (repeat() costs 0.9 KB): a conversation grows or loses its end, and each answer's node is its view's.
-                    (message) =>
-                      renderMessage(message, {
-                        strings: text,
-                        actions: this.actions,
-                        body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
-                        isLastAnswer: message === lastAnswer,
-                        editing: message.id === this.editingId,
-                        copied: message.id === this.copiedId,
-                        busy: streaming,
-                        renderEditor: this.editForm.module?.renderEditor,
-                        editorUnavailable: this.editForm.failed ? errorSentence(text, 'network') : undefined,
-                      }),
-                  )
-                : this.renderWelcome()
-            }
-          </div>
-          <button type="button" class="jump" part="jump-button" hidden @click=${() => this.followLatest.jumpToBottom()}>
-            ${text.jumpToLatest}
-          </button>
-        </div>
-        ${this.turnstileSitekey ? html`<div id="bot-check" part="bot-check"></div>` : nothing}
-        <form class="composer" part="composer" @submit=${this.onSubmit}>
-          <label class="visually-hidden" for="input">${text.inputLabel}</label>
-          <textarea
-            id="input"
-            part="input"
-            rows="2"
-            placeholder=${this.placeholder ?? text.placeholder}
-            .value=${this.draft}
-            @input=${(event: InputEvent) => (this.draft = (event.target as HTMLTextAreaElement).value)}
-            @keydown=${this.onKeydown}
-          ></textarea>
-          ${
-            streaming
-              ? html`<button type="button" part="stop-button" @click=${this.stop}>${text.stop}</button>`
-              : html`<button type="submit" class="primary" part="send-button">${text.send}</button>`
-          }
-        </form>
+        ${this.renderHeader()} ${this.renderTranscript()}
+        ${this.turnstileSitekey ? html`<div id="bot-check" part="bot-check"></div>` : nothing} ${this.renderComposer()}
         ${this.showSettings ? this.renderSettings() : nothing}
       </section>
     `;
+  }
+
+  private renderLauncher() {
+    const label = this.open ? this.text.closeChat : this.text.openChat;
+    return html`<button
+      type="button"
+      class="launcher"
+      part="launcher"
+      aria-expanded=${this.open ? 'true' : 'false'}
+      aria-controls="panel"
+      aria-label=${label}
+      @click=${this.toggle}
+    >
+      ${icon(this.open ? icons.close : icons.chat)}
+    </button>`;
+  }
+
+  private renderHeader() {
+    const text = this.text;
+    return html`<header part="header">
+      <h2 id="heading" part="heading">${this.heading ?? text.heading}</h2>
+      <button type="button" class="quiet" part="clear-button" @click=${this.clear}>${text.clear}</button>
+      ${
+        this.mode === 'floating'
+          ? html`<button type="button" class="icon close" part="close-button" aria-label=${text.closeChat} @click=${this.hide}>
+            ${icon(icons.close)}
+          </button>`
+          : nothing
+      }
+    </header>`;
+  }
+
+  private renderTranscript() {
+    const messages = this.chat.messages;
+    const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
+    return html`<div class="transcript-frame">
+      <div
+        id="transcript"
+        class="transcript"
+        part="transcript"
+        role="log"
+        aria-live="polite"
+        aria-label=${this.text.transcriptLabel}
+        tabindex="0"
+        @scroll=${this.followLatest.onScroll}
+        @click=${this.onTranscriptClick}
+      >
+        ${
+          messages.length
+            ? messages.map(
+                // By index, not keyed (repeat() costs 0.9 KB): a conversation grows or loses its end, and each answer's node is its view's.
+                (message) =>
+                  renderMessage(message, {
+                    strings: this.text,
+                    actions: this.actions,
+                    body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
+                    isLastAnswer: message === lastAnswer,
+                    editing: message.id === this.editingId,
+                    copied: message.id === this.copiedId,
+                    revealed: message.id === this.revealedId,
+                    busy: this.chat.streaming,
+                    retryIn: this.retryWait?.id === message.id ? this.retryWait?.seconds : undefined,
+                    renderEditor: this.editForm.module?.renderEditor,
+                    editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
+                  }),
+              )
+            : this.renderWelcome()
+        }
+      </div>
+      <button type="button" class="jump" part="jump-button" hidden @click=${() => this.followLatest.jumpToBottom()}>
+        ${this.text.jumpToLatest}
+      </button>
+    </div>`;
+  }
+
+  private renderComposer() {
+    const text = this.text;
+    return html`<form class="composer" part="composer" @submit=${this.onSubmit}>
+        <label class="visually-hidden" for="input">${text.inputLabel}</label>
+        <textarea
+          id="input"
+          part="input"
+          rows="1"
+          placeholder=${this.placeholder ?? text.placeholder}
+          .value=${this.draft}
+          @input=${this.onInput}
+          @keydown=${this.onKeydown}
+        ></textarea>
+        ${
+          this.chat.streaming
+            ? html`<button type="button" class="icon stop" part="stop-button" @click=${this.stop}>${labelledIcon(icons.stop, text.stop)}</button>`
+            : html`<button type="submit" class="icon primary send" part="send-button">${labelledIcon(icons.send, text.send)}</button>`
+        }
+      </form>
+      <p class="notice" part="notice" role="status">${this.notice}</p>`;
+  }
+
+  private onInput(event: InputEvent): void {
+    const field = event.target as HTMLTextAreaElement;
+    this.draft = field.value;
+    this.notice = '';
+    // Grows with the text where CSS cannot (field-sizing); the styles cap its height.
+    if (!CSS.supports('field-sizing', 'content')) {
+      field.style.height = 'auto';
+      field.style.height = `${field.scrollHeight + 2}px`;
+    }
   }
 
   private renderWelcome() {

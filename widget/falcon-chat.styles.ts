@@ -14,6 +14,12 @@ const darkPalette = css`
   --falcon-chat-link-color: #9cc2ff;
   --falcon-chat-code-background: #0d1117;
   --falcon-chat-code-color: #e6edf3;
+  --falcon-chat-code-keyword-color: #d2a8ff;
+  --falcon-chat-code-string-color: #7ee787;
+  --falcon-chat-code-comment-color: #8b949e;
+  --falcon-chat-code-number-color: #ffa657;
+  --falcon-chat-code-function-color: #79c0ff;
+  --falcon-chat-code-type-color: #f0c674;
   --falcon-chat-error-background: #3d1516;
   --falcon-chat-error-color: #ffb4ab;
   --falcon-chat-focus-ring-color: #8ab4f8;
@@ -40,6 +46,7 @@ export const styles = [
       --falcon-chat-radius: 0.75rem;
       --falcon-chat-spacing: 0.75rem;
       --falcon-chat-height: 32rem;
+      --falcon-chat-column-width: 48rem;
       --falcon-chat-width: 24rem;
       --falcon-chat-z-index: 1000;
       --falcon-chat-shadow: 0 0.5rem 2rem rgb(0 0 0 / 0.2);
@@ -52,6 +59,12 @@ export const styles = [
       --falcon-chat-link-color: #0b57d0;
       --falcon-chat-code-background: #ffffff;
       --falcon-chat-code-color: #1f2328;
+      --falcon-chat-code-keyword-color: #a626a4;
+      --falcon-chat-code-string-color: #2a7a2e;
+      --falcon-chat-code-comment-color: #6a737d;
+      --falcon-chat-code-number-color: #b25000;
+      --falcon-chat-code-function-color: #0b57d0;
+      --falcon-chat-code-type-color: #8a5a00;
       --falcon-chat-error-background: #fdecec;
       --falcon-chat-error-color: #8c1515;
       --falcon-chat-focus-ring-color: #0b57d0;
@@ -84,10 +97,11 @@ export const styles = [
       z-index: var(--falcon-chat-z-index);
     }
 
+    /* Not inherited: slotted content (the settings inside <details>) would inherit the slot's content-box. */
     *,
     *::before,
     *::after {
-      box-sizing: inherit;
+      box-sizing: border-box;
     }
 
     [hidden] {
@@ -136,23 +150,45 @@ export const styles = [
       border-radius: var(--falcon-chat-radius);
     }
 
+    /* Focused by the element itself (after a touch, instead of the input): no ring for that. */
+    .chat:focus {
+      outline: none;
+    }
+
     :host([mode='fullscreen']) .chat {
       position: fixed;
       inset: 0;
       z-index: var(--falcon-chat-z-index);
       height: 100%;
+      /* A reading column, centred on wide screens. */
+      padding-inline: max(var(--falcon-chat-spacing), calc((100% - var(--falcon-chat-column-width)) / 2));
       border: 0;
       border-radius: 0;
     }
 
+    /* Physical sides, from the host's direction: the panel opens above its launcher whatever its own language. */
     :host([mode='floating']) .chat,
     :host([mode='floating']) .launcher {
       position: fixed;
       top: auto;
       bottom: 1rem;
-      inset-inline-start: auto;
-      inset-inline-end: 1rem;
+      right: 1rem;
+      left: auto;
       z-index: var(--falcon-chat-z-index);
+    }
+
+    :host([mode='floating']:dir(rtl)) .chat,
+    :host([mode='floating']:dir(rtl)) .launcher,
+    :host([mode='floating'][position='bottom-left']) .chat,
+    :host([mode='floating'][position='bottom-left']) .launcher {
+      right: auto;
+      left: 1rem;
+    }
+
+    :host([mode='floating'][position='bottom-right']) .chat,
+    :host([mode='floating'][position='bottom-right']) .launcher {
+      right: 1rem;
+      left: auto;
     }
 
     :host([mode='floating']) .chat {
@@ -160,21 +196,6 @@ export const styles = [
       width: min(var(--falcon-chat-width), calc(100vw - 2rem));
       height: min(var(--falcon-chat-height), calc(100dvh - 6rem));
       box-shadow: var(--falcon-chat-shadow);
-    }
-
-    :host([mode='floating'][position]) .chat,
-    :host([mode='floating'][position]) .launcher {
-      inset-inline: auto;
-    }
-
-    :host([mode='floating'][position='bottom-right']) .chat,
-    :host([mode='floating'][position='bottom-right']) .launcher {
-      right: 1rem;
-    }
-
-    :host([mode='floating'][position='bottom-left']) .chat,
-    :host([mode='floating'][position='bottom-left']) .launcher {
-      left: 1rem;
     }
 
     .launcher {
@@ -190,14 +211,19 @@ export const styles = [
       box-shadow: var(--falcon-chat-shadow);
     }
 
-    .launcher svg {
-      width: 1.75rem;
-      height: 1.75rem;
+    svg {
+      width: 1.25rem;
+      height: 1.25rem;
       fill: none;
       stroke: currentColor;
       stroke-width: 2;
       stroke-linejoin: round;
       stroke-linecap: round;
+    }
+
+    .launcher svg {
+      width: 1.75rem;
+      height: 1.75rem;
     }
 
     /* Phones: the open panel is the whole visual viewport, above the on-screen keyboard. */
@@ -229,18 +255,15 @@ export const styles = [
       display: flex;
       align-items: center;
       gap: calc(var(--falcon-chat-spacing) / 2);
+      padding-bottom: calc(var(--falcon-chat-spacing) / 2);
+      border-bottom: 1px solid var(--falcon-chat-border-color);
     }
 
     h2 {
       flex: 1;
       margin: 0;
-      font-size: 1.125em;
-    }
-
-    .close {
-      padding-block: 0;
-      font-size: 1.5em;
-      line-height: 1.5;
+      font-size: 1.0625em;
+      font-weight: 600;
     }
 
     .transcript-frame {
@@ -251,15 +274,19 @@ export const styles = [
       flex-direction: column;
     }
 
+    /* No inline padding: bubbles start at the heading's and the input's edge. */
     .transcript {
       flex: 1;
       min-height: 0;
-      overflow-y: auto;
+      overflow: hidden auto;
       display: flex;
       flex-direction: column;
       gap: var(--falcon-chat-spacing);
-      padding: calc(var(--falcon-chat-spacing) / 2);
-      border-radius: calc(var(--falcon-chat-radius) / 2);
+      padding-block: calc(var(--falcon-chat-spacing) / 2);
+    }
+
+    .transcript:focus-visible {
+      outline-offset: -2px;
     }
 
     .jump {
@@ -268,41 +295,63 @@ export const styles = [
       inset-inline: 0;
       width: max-content;
       margin-inline: auto;
+      border-radius: 1em;
+      font-size: 0.875em;
       box-shadow: var(--falcon-chat-shadow);
     }
 
     .message {
+      position: relative;
+      display: flex;
+      flex-direction: column;
+      align-items: flex-start;
+      gap: calc(var(--falcon-chat-spacing) / 3);
       max-width: 85%;
-      padding: calc(var(--falcon-chat-spacing) * 0.75) var(--falcon-chat-spacing);
-      border-radius: var(--falcon-chat-radius);
       overflow-wrap: anywhere;
     }
 
     .message.user {
       align-self: flex-end;
+      align-items: flex-end;
+    }
+
+    /* Answers may use the whole width: tables and code need it most on phones. */
+    .message.assistant {
+      align-self: flex-start;
+      max-width: 100%;
+    }
+
+    .content {
+      max-width: 100%;
+      padding: calc(var(--falcon-chat-spacing) * 0.625) var(--falcon-chat-spacing);
+      border-radius: var(--falcon-chat-radius);
+    }
+
+    .user .content {
+      white-space: pre-wrap;
       background: var(--falcon-chat-user-background);
       color: var(--falcon-chat-user-color);
     }
 
-    .message.assistant {
-      align-self: flex-start;
+    .assistant .content {
       background: var(--falcon-chat-assistant-background);
       color: var(--falcon-chat-assistant-color);
     }
 
-    .message.user .content {
-      white-space: pre-wrap;
-    }
-
-    /* Something to look at while the first words are on their way. */
+    /* Something to look at while the first words are on their way; nothing once an answer failed wordless. */
     .streaming .content:empty::after {
       content: '…';
     }
 
+    .message:not(.streaming) > .content:empty {
+      display: none;
+    }
+
     .note {
-      margin: calc(var(--falcon-chat-spacing) / 3) 0 0;
+      margin: 0;
       font-size: 0.875em;
       font-style: italic;
+      color: var(--falcon-chat-muted-color);
     }
 
     .error {
@@ -310,36 +359,131 @@ export const styles = [
       flex-wrap: wrap;
       align-items: center;
       gap: calc(var(--falcon-chat-spacing) / 2);
-      margin-top: calc(var(--falcon-chat-spacing) / 2);
-      padding: calc(var(--falcon-chat-spacing) / 2);
-      border-radius: calc(var(--falcon-chat-radius) / 2);
-      background: var(--falcon-chat-error-background);
+      font-size: 0.875em;
       color: var(--falcon-chat-error-color);
     }
 
     .error p {
       margin: 0;
       flex: 1 1 12rem;
+      padding-inline-start: calc(var(--falcon-chat-spacing) / 2);
+      border-inline-start: 3px solid currentColor;
+    }
+
+    .retry {
+      padding-block: 0.125rem;
+      font-size: inherit;
+    }
+
+    button:disabled {
+      cursor: default;
+      opacity: 0.6;
     }
 
     .actions {
       display: flex;
-      flex-wrap: wrap;
-      gap: calc(var(--falcon-chat-spacing) / 3);
-      margin-top: calc(var(--falcon-chat-spacing) / 3);
-      margin-inline-start: calc(var(--falcon-chat-spacing) / -2);
+      gap: 0.125rem;
     }
 
-    button.action {
-      padding: 0.125rem calc(var(--falcon-chat-spacing) / 2);
-      font-size: 0.8125em;
-      color: inherit;
+    /* Every message's buttons show on hover and keyboard focus; the last answer's always. */
+    .message:not(.last, .revealed) > .actions {
+      position: absolute;
+      top: calc(100% - 0.5rem);
+      z-index: 1;
+      padding: 0.125rem;
+      background: var(--falcon-chat-background);
+      border: 1px solid var(--falcon-chat-border-color);
+      border-radius: calc(var(--falcon-chat-radius) / 2);
+      opacity: 0;
+      pointer-events: none;
+    }
+
+    .message.user > .actions {
+      inset-inline-end: 0;
+    }
+
+    .message:focus-within > .actions {
+      opacity: 1;
+      pointer-events: auto;
+    }
+
+    @media (hover: hover) {
+      .message:hover > .actions {
+        opacity: 1;
+        pointer-events: auto;
+      }
+    }
+
+    /* Touch has no hover: "⋯" beside the bubble shows its buttons. */
+    button.more {
+      display: none;
+    }
+
+    @media (pointer: coarse) {
+      button.more {
+        display: inline-grid;
+        position: absolute;
+        bottom: 0;
+        inset-inline-end: 0;
+      }
+
+      .message.assistant:not(.last) {
+        padding-inline-end: 2.875rem;
+      }
+
+      .message.user > .more {
+        inset-inline: -2.875rem auto;
+      }
+    }
+
+    .icon {
+      position: relative;
+      display: inline-grid;
+      place-items: center;
+      width: 2rem;
+      height: 2rem;
+      padding: 0;
+      color: var(--falcon-chat-muted-color);
       background: transparent;
       border-color: transparent;
+      border-radius: 50%;
     }
 
-    button.action:hover {
-      text-decoration: underline;
+    .icon:hover {
+      color: var(--falcon-chat-color);
+      background: color-mix(in srgb, currentColor 10%, transparent);
+    }
+
+    /* An icon button's name, shown above it on hover and keyboard focus. */
+    .tip {
+      position: absolute;
+      bottom: calc(100% + 0.25rem);
+      left: 50%;
+      translate: -50%;
+      z-index: 2;
+      padding: 0.125rem 0.375rem;
+      white-space: nowrap;
+      font-size: 0.75rem;
+      color: var(--falcon-chat-background);
+      background: var(--falcon-chat-color);
+      border-radius: 0.25rem;
+      pointer-events: none;
+      clip-path: inset(50%);
+    }
+
+    .icon:focus-visible > .tip {
+      clip-path: none;
+    }
+
+    @media (hover: hover) {
+      .icon:hover > .tip {
+        clip-path: none;
+      }
+    }
+
+    .actions .tip {
+      bottom: auto;
+      top: calc(100% + 0.25rem);
     }
 
     .edit {
@@ -364,14 +508,41 @@ export const styles = [
     }
 
     .suggestions button {
+      padding-block: 0.25rem;
       border-radius: 1em;
       text-align: start;
     }
 
+    .suggestions button:hover {
+      border-color: var(--falcon-chat-accent-color);
+    }
+
+    /* One line that grows with the text, the Send (or Stop) button inside its frame. */
     .composer {
       display: flex;
-      gap: calc(var(--falcon-chat-spacing) / 2);
+      gap: 0.25rem;
       align-items: flex-end;
+      padding: 0.25rem;
+      padding-inline-start: var(--falcon-chat-spacing);
+      background: var(--falcon-chat-background);
+      border: 1px solid var(--falcon-chat-border-color);
+      border-radius: var(--falcon-chat-radius);
+    }
+
+    .composer:has(textarea:focus) {
+      outline: 2px solid var(--falcon-chat-focus-ring-color);
+      outline-offset: -1px;
+    }
+
+    .composer textarea {
+      align-self: center;
+      min-height: 0;
+      max-height: 10lh;
+      padding: 0.375rem 0;
+      field-sizing: content;
+      resize: none;
+      border: 0;
+      outline: none;
     }
 
     textarea {
@@ -392,7 +563,56 @@ export const styles = [
       opacity: 1;
     }
 
+    .composer .icon {
+      width: 2.25rem;
+      height: 2.25rem;
+    }
+
+    .composer .send {
+      color: var(--falcon-chat-accent-text-color);
+      background: var(--falcon-chat-accent-color);
+    }
+
+    /* Unmistakable while an answer streams: a filled square in a dark pill that says Stop. */
+    .composer .stop {
+      display: inline-flex;
+      gap: 0.375rem;
+      width: auto;
+      padding-inline: 0.75rem;
+      border-radius: 1.125rem;
+      color: var(--falcon-chat-background);
+      background: var(--falcon-chat-color);
+    }
+
+    .stop svg {
+      width: 1rem;
+      height: 1rem;
+      fill: currentColor;
+    }
+
+    .stop > .tip {
+      position: static;
+      padding: 0;
+      translate: none;
+      font-size: 0.875em;
+      color: inherit;
+      background: none;
+      clip-path: none;
+    }
+
+    .notice {
+      margin: calc(var(--falcon-chat-spacing) / -2) 0 0;
+      font-size: 0.8125em;
+      color: var(--falcon-chat-muted-color);
+    }
+
+    .notice:empty {
+      position: absolute;
+    }
+
     button {
+      min-width: 24px;
+      min-height: 24px;
       padding: calc(var(--falcon-chat-spacing) / 2) var(--falcon-chat-spacing);
       font: inherit;
       color: var(--falcon-chat-color);
@@ -408,6 +628,19 @@ export const styles = [
       border-color: var(--falcon-chat-accent-color);
     }
 
+    button.quiet {
+      padding-block: 0.125rem;
+      font-size: 0.875em;
+      color: var(--falcon-chat-muted-color);
+      background: transparent;
+      border-color: transparent;
+    }
+
+    button.quiet:hover {
+      color: var(--falcon-chat-color);
+      border-color: var(--falcon-chat-border-color);
+    }
+
     :focus-visible {
       outline: 2px solid var(--falcon-chat-focus-ring-color);
       outline-offset: 2px;
@@ -418,8 +651,19 @@ export const styles = [
     }
 
     summary {
+      min-height: 24px;
       cursor: pointer;
       color: var(--falcon-chat-muted-color);
+    }
+
+    /* Touch: targets of at least 44 by 44 CSS pixels. */
+    @media (pointer: coarse) {
+      button,
+      .icon,
+      summary {
+        min-width: 44px;
+        min-height: 44px;
+      }
     }
 
     .settings {

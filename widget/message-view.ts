@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
+import { icons, labelledIcon } from './icons.ts';
 import type { FalconChatStrings } from './strings.ts';
 
 /** What the visitor can do to a message; the element implements them. */
@@ -10,6 +11,8 @@ export interface MessageActions {
   cancelEdit(): void;
   regenerate(): void;
   deleteLast(): void;
+  /** Touch: shows or hides the message's buttons (no hover there). */
+  reveal(message: ChatMessage): void;
 }
 
 export interface MessageState {
@@ -17,28 +20,30 @@ export interface MessageState {
   actions: MessageActions;
   /** The rendered markdown of an answer (a node the element keeps); questions are plain text. */
   body?: Node;
-  /** The last answer: it may be regenerated or deleted. */
+  /** The last answer: it may be regenerated or deleted, and its buttons always show. */
   isLastAnswer: boolean;
   editing: boolean;
   copied: boolean;
+  /** Touch: the visitor asked to see this message's buttons. */
+  revealed: boolean;
   /** An answer is streaming somewhere in the conversation. */
   busy: boolean;
   /** The edit form (a chunk of its own), once loaded; while `editing`, a message stands in when it is missing. */
   renderEditor?: (message: ChatMessage, state: MessageState) => TemplateResult;
   /** Shown instead of the edit form when it could not be loaded. */
   editorUnavailable?: string;
+  /** Seconds before Retry may be pressed (the service asked to wait). */
+  retryIn?: number;
 }
 
-/** One message of the transcript with its notes, error and actions. */
+/** One message of the transcript: its bubble, then notes, the error row and the buttons under it. */
 export function renderMessage(message: ChatMessage, state: MessageState): TemplateResult {
   const { strings } = state;
   const isUser = message.role === 'user';
   const streaming = message.status === 'streaming';
+  const classes = `message ${isUser ? 'user' : 'assistant'} ${streaming ? 'streaming' : ''} ${state.isLastAnswer ? 'last' : ''} ${state.revealed ? 'revealed' : ''}`;
   return html`
-    <div
-      class="message ${isUser ? 'user' : 'assistant'} ${streaming ? 'streaming' : ''}"
-      part="message ${isUser ? 'user-message' : 'assistant-message'}"
-    >
+    <div class=${classes} part="message ${isUser ? 'user-message' : 'assistant-message'}">
       <span class="visually-hidden">${isUser ? strings.userLabel : strings.assistantLabel}</span>
       ${
         state.editing && state.renderEditor
@@ -50,31 +55,44 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
       ${state.editing && state.editorUnavailable ? html`<p class="note" part="message-note">${state.editorUnavailable}</p>` : nothing}
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
-      ${
-        message.error
-          ? html`<div class="error" part="error">
-            <p>${message.error.message}</p>
-            ${
-              state.isLastAnswer && message.error.retryable !== false
-                ? html`<button type="button" part="retry-button" @click=${state.actions.regenerate}>${strings.retry}</button>`
-                : nothing
-            }
-          </div>`
-          : nothing
-      }
+      ${message.error ? renderError(message.error.message, message.error.retryable !== false, state) : nothing}
       ${streaming || state.editing ? nothing : renderActions(message, state)}
     </div>
   `;
 }
 
-function renderActions(message: ChatMessage, { strings, actions, isLastAnswer, copied, busy }: MessageState) {
-  const button = (part: string, label: string, onClick: () => void) =>
-    html`<button type="button" class="action" part="action-button ${part}" @click=${onClick}>${label}</button>`;
+/** A calm row under the answer: what went wrong, and Retry (held back while the service asks to wait). */
+function renderError(sentence: string, retryable: boolean, { strings, actions, isLastAnswer, retryIn }: MessageState) {
+  return html`<div class="error" part="error">
+    <p>${sentence}</p>
+    ${
+      isLastAnswer && retryable
+        ? html`<button type="button" class="retry" part="retry-button" ?disabled=${!!retryIn} @click=${actions.regenerate}>
+          ${retryIn ? strings.retryIn(retryIn) : strings.retry}
+        </button>`
+        : nothing
+    }
+  </div>`;
+}
+
+function renderActions(message: ChatMessage, state: MessageState) {
+  const { strings, actions, isLastAnswer, copied, busy } = state;
+  const button = (part: string, label: string, path: string, onClick: () => void) =>
+    html`<button type="button" class="icon action" part="action-button ${part}" @click=${onClick}>${labelledIcon(path, label)}</button>`;
   // Not announced as part of the answer: the log reads the answer, not its buttons.
-  return html`<div class="actions" part="message-actions" aria-live="off">
-    ${message.content ? button('copy-button', copied ? strings.copied : strings.copy, () => actions.copy(message)) : nothing}
-    ${message.role === 'user' ? button('edit-button', strings.edit, () => actions.startEdit(message)) : nothing}
-    ${isLastAnswer && !busy && !message.error ? button('regenerate-button', strings.regenerate, actions.regenerate) : nothing}
-    ${isLastAnswer && !busy ? button('delete-button', strings.deleteExchange, actions.deleteLast) : nothing}
+  return html`${
+    isLastAnswer
+      ? nothing
+      : html`<button
+          type="button"
+          class="icon more"
+          aria-expanded=${state.revealed ? 'true' : 'false'}
+          @click=${() => actions.reveal(message)}
+        >${labelledIcon(icons.more, strings.messageActions)}</button>`
+  }<div class="actions" part="message-actions" aria-live="off">
+    ${message.content ? button('copy-button', copied ? strings.copied : strings.copy, copied ? icons.copied : icons.copy, () => actions.copy(message)) : nothing}
+    ${message.role === 'user' ? button('edit-button', strings.edit, icons.edit, () => actions.startEdit(message)) : nothing}
+    ${isLastAnswer && !busy && !message.error ? button('regenerate-button', strings.regenerate, icons.regenerate, actions.regenerate) : nothing}
+    ${isLastAnswer && !busy ? button('delete-button', strings.deleteExchange, icons.delete, actions.deleteLast) : nothing}
   </div>`;
 }

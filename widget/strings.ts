@@ -31,6 +31,9 @@ export const en: FalconChatStrings = {
   openChat: 'Open chat',
   closeChat: 'Close chat',
   suggestionsLabel: 'Suggestions',
+  messageActions: 'Message actions',
+  stillAnswering: 'An answer is still coming. Press Stop to ask something else.',
+  retryIn: (s) => `Retry in ${s} s`,
   errors: {
     network: 'The chat service could not be reached. Check your connection and try again.',
     'connection-lost': 'The connection was lost before the answer was finished.',

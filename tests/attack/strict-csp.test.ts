@@ -61,8 +61,8 @@ function widgetLooks(page: Page) {
       baseHeight: Math.round(root.querySelector('[part~="base"]')!.getBoundingClientRect().height),
       sendBackground: send.backgroundColor,
       sendColor: send.color,
-      userBackground: style('[part~="user-message"]').backgroundColor,
-      answerBackground: style('[part~="assistant-message"]').backgroundColor,
+      userBackground: style('[part~="user-message"] [part~="message-content"]').backgroundColor,
+      answerBackground: style('[part~="assistant-message"] [part~="message-content"]').backgroundColor,
       linkColor: link ? getComputedStyle(link).color : 'no link',
       codeFont: code ? getComputedStyle(code).fontFamily : 'no code block',
     };

@@ -63,7 +63,8 @@ describe('the demo page', () => {
   it('embeds the widget from the worker with one script tag', async () => {
     await expect.poll(() => page.evaluate(() => customElements.get('falcon-chat') !== undefined)).toBe(true);
     const scripts = await page.evaluate(() => [...document.scripts].map((script) => script.getAttribute('src')));
-    expect(scripts).toEqual(['/falcon-chat.js']);
+    // The element's one script tag, and the demo's own options script.
+    expect(scripts).toEqual(['/falcon-chat.js', '/demo.js']);
   });
 
   it('streams an answer token by token', async () => {

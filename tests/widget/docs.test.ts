@@ -1,8 +1,8 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
-import { offline, part } from './support/chat-helpers.ts';
+import { answerHasStarted, offline, part, parts } from './support/chat-helpers.ts';
 import { endpoint } from './support/stack-urls.ts';
 
 import type { LoadSets } from '../bench/size.ts';
@@ -44,29 +44,139 @@ describe('the package', () => {
   });
 });
 
-/** An answered question; the offline model's directive rides in the system message, out of the picture. */
-async function ask(el: FalconChat, question: string, directive: Record<string, number> = {}) {
-  el.systemMessage = offline('', directive);
-  const response = oneEvent(el, 'falcon-chat-response');
-  el.send(question);
-  await response;
-  await el.updateComplete;
+const CONVERSATION = {
+  en: [
+    { role: 'user' as const, content: 'How do I add falcon-chat to my site?' },
+    {
+      role: 'assistant' as const,
+      content: [
+        'Add **one script tag** and the element, where the chat should appear:',
+        '```html\n<script type="module" src="https://chat.example.com/falcon-chat.js"></script>\n<falcon-chat heading="Ask us"></falcon-chat>\n```',
+        '| Mode | Where it shows |\n|---|---|\n| `inline` | In the page |\n| `floating` | Behind a launcher |',
+        'The worker keeps the model key; the page never sees it.',
+      ].join('\n\n'),
+    },
+  ],
+  ar: [
+    { role: 'user' as const, content: 'كيف أضيف falcon-chat إلى موقعي؟' },
+    {
+      role: 'assistant' as const,
+      content: [
+        'أضف **وسم سكربت واحدًا** والعنصر حيث تريد أن تظهر المحادثة:',
+        '```html\n<script type="module" src="https://chat.example.com/falcon-chat.js"></script>\n<falcon-chat heading="اسألنا"></falcon-chat>\n```',
+        '| الوضع | أين يظهر |\n|---|---|\n| `inline` | داخل الصفحة |\n| `floating` | خلف زر |',
+        'يحتفظ العامل بمفتاح النموذج، ولا تراه الصفحة أبدًا.',
+      ].join('\n\n'),
+    },
+  ],
+};
+
+const WIDE_TABLE = [
+  '| Plan | Business | Price | Seats | Support | Storage | Uptime |',
+  '|---|---|---:|---:|---|---|---:|',
+  '| Starter | Small teams | $9/mo | 3 | Email | 10 GB | 99.5% |',
+  '| Business | Growing companies | $99/mo | 25 | Priority | 1 TB | 99.9% |',
+  '| Enterprise | Large organisations | $499/mo | 500 | 24/7 phone | 10 TB | 99.99% |',
+].join('\n');
+
+const LONG_CODE = [
+  'Here is a small server in TypeScript:',
+  '```ts',
+  "import { Hono } from 'hono';",
+  '',
+  '/** Answers every question with a greeting. */',
+  'const app = new Hono();',
+  '',
+  "app.post('/api/chat', async (c) => {",
+  '  const { messages } = await c.req.json<{ messages: { role: string; content: string }[] }>();',
+  '  const last = messages.at(-1)?.content ?? "";',
+  '  if (last.length > 2_000) return c.json({ error: "too long" }, 400);',
+  '  return c.text(`You said: ${last}`);',
+  '});',
+  '',
+  'export default app;',
+  '```',
+  'And the same in Python:',
+  '```python',
+  'def answer(question: str) -> str:',
+  '    # Keep it short.',
+  '    return f"You said: {question[:2000]}"',
+  '```',
+].join('\n');
+
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+async function highlighted() {
+  // A range of this page's code (the ranges of earlier tests' elements are detached).
+  const shown = () =>
+    [...CSS.highlights.values()].some((ranges) => [...ranges].some((r) => r.startContainer.isConnected));
+  await waitUntil(shown, 'the code was never highlighted', { timeout: 10_000 });
 }
+
+/** The floating panel and its launcher, with a little of the page around them. */
+function floatingClip(el: FalconChat) {
+  const panel = part(el, 'base')!.getBoundingClientRect();
+  const launcher = part(el, 'launcher')!.getBoundingClientRect();
+  const left = Math.max(0, Math.min(panel.left, launcher.left) - 16);
+  const top = Math.max(0, panel.top - 16);
+  return {
+    x: left,
+    y: top,
+    width: Math.min(window.innerWidth, Math.max(panel.right, launcher.right) + 16) - left,
+    height: window.innerHeight - top,
+  };
+}
+
+const wholeViewport = () => ({ x: 0, y: 0, width: window.innerWidth, height: window.innerHeight });
 
 describe('README screenshots (docs/screenshots/)', () => {
   const viewport = { width: window.innerWidth, height: window.innerHeight };
-  before(() => setViewport({ width: 1280, height: 1000 }));
-  after(() => setViewport(viewport));
-
-  it('inline, light', async () => {
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('--falcon-chat-height', '48rem');
-    el.style.setProperty('width', '36rem');
-    await ask(el, 'How do I embed falcon-chat?');
-    await screenshot('inline', clipOf(el, 8));
+  after(() => {
+    document.body.style.removeProperty('background');
+    return setViewport(viewport);
   });
 
-  it('floating, open above its launcher', async () => {
+  for (const [device, size] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    for (const theme of ['light', 'dark'] as const) {
+      for (const lang of ['en', 'ar'] as const) {
+        for (const mode of ['inline', 'floating', 'fullscreen'] as const) {
+          it(`${mode}, ${theme}, ${lang}, ${device}`, async () => {
+            await setViewport(size);
+            document.body.style.background = theme === 'dark' ? '#0d1117' : '#f6f8fa';
+            const el = await fixture<FalconChat>(html`<falcon-chat
+              mode=${mode}
+              theme=${theme}
+              lang=${lang}
+              heading=${lang === 'ar' ? 'مساعد المتجر' : 'Example Shop help'}
+              endpoint=${endpoint}
+            ></falcon-chat>`);
+            if (mode === 'inline') el.style.setProperty('width', device === 'desktop' ? '40rem' : 'auto');
+            el.messages = CONVERSATION[lang];
+            if (mode === 'floating') el.show();
+            await el.updateComplete;
+            await highlighted();
+            // From the question on, as a visitor reads it.
+            part(el, 'transcript')!.scrollTop = 0;
+            const clip =
+              mode === 'inline'
+                ? clipOf(el, 8)
+                : mode === 'floating' && device === 'desktop'
+                  ? floatingClip(el)
+                  : wholeViewport();
+            await screenshot(`${mode}-${theme}-${lang}-${device}`, clip);
+          });
+        }
+      }
+    }
+  }
+
+  it('floating, empty: a greeting and suggestions', async () => {
+    await setViewport(DESKTOP);
+    document.body.style.background = '#f6f8fa';
     const el = await fixture<FalconChat>(html`<falcon-chat
       mode="floating"
       heading="Example Shop help"
@@ -76,19 +186,70 @@ describe('README screenshots (docs/screenshots/)', () => {
     ></falcon-chat>`);
     el.show();
     await el.updateComplete;
-    const width = 460;
-    const height = 680;
-    await screenshot('floating', { x: window.innerWidth - width, y: window.innerHeight - height, width, height });
+    await screenshot('floating-greeting', floatingClip(el));
   });
 
-  it('dark', async () => {
-    const el = await fixture<FalconChat>(
-      html`<falcon-chat theme="dark" heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
-    );
-    el.style.setProperty('--falcon-chat-height', '48rem');
-    el.style.setProperty('width', '36rem');
-    await ask(el, 'Show me a table', { tokens: 150 });
-    part(el, 'transcript')!.scrollTop = 0;
-    await screenshot('dark', clipOf(el));
+  it('streaming, with Stop', async () => {
+    await setViewport(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.systemMessage = offline('', { delay: 40, tokens: 400 });
+    el.send('Tell me about the widget');
+    await answerHasStarted(el, 120);
+    await screenshot('streaming', clipOf(el, 8));
+    el.stop();
   });
+
+  it('an error under the answer, with Retry counting down', async () => {
+    await setViewport(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    const failed = oneEvent(el, 'falcon-chat-error');
+    el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
+    el.send('What is new this week?');
+    await failed;
+    await el.updateComplete;
+    await screenshot('error', clipOf(el, 8));
+  });
+
+  it('settings open', async () => {
+    await setViewport(DESKTOP);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat mode="floating" show-settings heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
+    );
+    el.systemMessage = 'You are the help desk of Example Shop. Answer briefly and kindly.';
+    el.messages = CONVERSATION.en.slice(0, 1).concat({ role: 'assistant', content: 'Hello! How can I help?' });
+    el.show();
+    await el.updateComplete;
+    part<HTMLDetailsElement>(el, 'settings')!.open = true;
+    await el.updateComplete;
+    await screenshot('settings', floatingClip(el));
+  });
+
+  for (const [device, size] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`a long table and a long code block, ${device}`, async () => {
+      await setViewport(size);
+      const el = await fixture<FalconChat>(
+        html`<falcon-chat mode="floating" heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
+      );
+      el.messages = [
+        { role: 'user', content: 'Compare the plans' },
+        { role: 'assistant', content: WIDE_TABLE },
+        { role: 'user', content: 'Show me a server' },
+        { role: 'assistant', content: LONG_CODE },
+      ];
+      el.show();
+      await el.updateComplete;
+      await highlighted();
+      const clip = device === 'desktop' ? floatingClip(el) : wholeViewport();
+      part(el, 'transcript')!.scrollTop = 0;
+      await screenshot(`long-table-${device}`, clip);
+      parts(el, 'assistant-message')[1].scrollIntoView({ block: 'start' });
+      await screenshot(`long-code-${device}`, clip);
+    });
+  }
 });

@@ -123,6 +123,18 @@ function falconCommands() {
         await page.screenshot({ path: `${folder}/${payload.name}.png`, clip: payload.clip });
         return true;
       }
+      if (command === 'falcon-touch') {
+        // A finger, as Chromium's touch emulation gives it: touch events, pointerType "touch", a click.
+        const page = session.browser.getPage(session.id);
+        const cdp = await page.context().newCDPSession(page);
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 1 });
+        const point = [{ x: payload.x, y: payload.y }];
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: point });
+        await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
+        await cdp.detach();
+        return true;
+      }
       if (command === 'falcon-element-api') {
         const { checkReadme } = await import('../../docs/element-api.ts');
         return { upToDate: checkReadme().upToDate };

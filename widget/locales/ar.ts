@@ -33,6 +33,9 @@ const ar: FalconChatStrings = {
   openChat: 'فتح المحادثة',
   closeChat: 'إغلاق المحادثة',
   suggestionsLabel: 'اقتراحات',
+  messageActions: 'إجراءات الرسالة',
+  stillAnswering: 'لا تزال الإجابة قيد الوصول. اضغط «إيقاف» لطرح سؤال آخر.',
+  retryIn: (s) => `إعادة المحاولة بعد ${s} ث`,
   errors: {
     network: 'تعذّر الوصول إلى خدمة المحادثة. تحقّق من اتصالك وحاول مجددًا.',
     'connection-lost': 'انقطع الاتصال قبل اكتمال الإجابة.',

@@ -33,6 +33,9 @@ const fr: FalconChatStrings = {
   openChat: 'Ouvrir la discussion',
   closeChat: 'Fermer la discussion',
   suggestionsLabel: 'Suggestions',
+  messageActions: 'Actions du message',
+  stillAnswering: 'Une réponse arrive encore. Appuyez sur Arrêter pour poser une autre question.',
+  retryIn: (s) => `Réessayer dans ${s} s`,
   errors: {
     network: 'Le service de discussion est injoignable. Vérifiez votre connexion et réessayez.',
     'connection-lost': 'La connexion a été perdue avant la fin de la réponse.',

@@ -35,6 +35,12 @@ export interface FalconChatStrings {
   openChat: string;
   closeChat: string;
   suggestionsLabel: string;
+  /** The touch button that shows a message's Copy, Edit… buttons. */
+  messageActions: string;
+  /** Said (politely) when Enter is pressed while an answer is still streaming. */
+  stillAnswering: string;
+  /** Retry while a rate limit's wait runs down. */
+  retryIn: (seconds: number) => string;
   errors: Record<ChatErrorCode, Sentence>;
 }
 

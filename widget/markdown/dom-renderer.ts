@@ -1,12 +1,15 @@
 import * as md from 'streaming-markdown';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './classes.ts';
 import { safeUrl } from './safe-url.ts';
+import { columnClass } from './table-align.ts';
 
 export interface MarkdownOptions {
   /** Render `![alt](url)` as an image instead of a link to it. */
   allowImages: boolean;
   /** Label of the Copy button on code blocks. */
   copyCodeLabel: string;
+  /** Called with each code block's `<code>` once its text is complete (to highlight it). */
+  onCodeBlock?(code: HTMLElement): void;
 }
 
 interface RendererState extends MarkdownOptions {
@@ -128,6 +131,9 @@ function addToken(state: RendererState, type: md.Token): void {
   } else if (type === md.TABLE_CELL) {
     node = element(parent.parentElement?.tagName === 'THEAD' ? 'th' : 'td');
     node.dir = 'auto';
+    // A column's alignment, once its delimiter row was read (table-align.ts).
+    const align = columnClass(parent.closest('table'), parent.childElementCount);
+    if (align) node.className = align;
   } else if (type === md.LINE_BREAK || type === md.RULE) {
     parent.appendChild(element(type === md.RULE ? 'hr' : 'br'));
     // The parser ends these at once; keep the stack balanced.
@@ -156,6 +162,7 @@ function addToken(state: RendererState, type: md.Token): void {
 function endToken(state: RendererState): void {
   const node = state.stack.pop()!;
   if (node.classList.contains('task') && !node.textContent) node.textContent = '☐ ';
+  if (node.tagName === 'CODE' && node.parentElement?.tagName === 'PRE') state.onCodeBlock?.(node);
 }
 
 /** Text is appended to the node's last text node (nothing that is already there is replaced), or starts a new one. */

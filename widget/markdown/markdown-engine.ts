@@ -8,4 +8,5 @@ export { IMAGE, LINK, parser_end, parser_write } from 'streaming-markdown';
 export { createMarkdownParser } from './dom-renderer.ts';
 export { markdownStyles } from './markdown.styles.ts';
 export { MAX_DESTINATION } from './safe-url.ts';
+export { alignLastTable, TableAlignReader } from './table-align.ts';
 export { warmUpMarkdown } from './warm-up.ts';

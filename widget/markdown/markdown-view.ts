@@ -1,4 +1,5 @@
 import type { MarkdownOptions, MarkdownRenderer } from './dom-renderer.ts';
+import type { TableAlignReader } from './table-align.ts';
 
 type MarkdownEngine = typeof import('./markdown-engine.ts');
 
@@ -56,6 +57,8 @@ function cut(text: string, start: number, end: number): number {
 export class MarkdownView {
   readonly root: HTMLElement;
   private renderer?: MarkdownRenderer;
+  /** Reads tables' column alignments from the raw text, which the parser drops. */
+  private tables?: TableAlignReader;
   /** Text shown as it is, while there is no renderer yet. */
   private plain?: Text;
   /** Characters written so far (so the element can tell whether it missed any). */
@@ -90,7 +93,7 @@ export class MarkdownView {
   /** Feeds `text` to the parser in slices while the markdown lasts; returns where it stopped. */
   private parse(
     renderer: MarkdownRenderer,
-    { parser_write, LINK, IMAGE, MAX_DESTINATION }: MarkdownEngine,
+    { parser_write, alignLastTable, LINK, IMAGE, MAX_DESTINATION }: MarkdownEngine,
     text: string,
   ) {
     const { parser } = renderer;
@@ -102,7 +105,10 @@ export class MarkdownView {
           break;
         }
         const end = cut(text, start, Math.min(text.length, start + SLICE, start + MAX_MARKDOWN_CHARS - this.written));
-        parser_write(parser, text.slice(start, end));
+        for (const piece of this.tables!.split(text.slice(start, end))) {
+          parser_write(parser, piece.text);
+          if (piece.align) alignLastTable(this.root, piece.align);
+        }
         start = end;
         const limit = parser.token === LINK || parser.token === IMAGE ? MAX_DESTINATION + 2 : MAX_PENDING;
         if (renderer.plain || parser.pending.length > limit) this.leaveMarkdown();
@@ -186,6 +192,7 @@ export class MarkdownView {
   private restart(): void {
     this.root.replaceChildren();
     this.renderer = engine?.createMarkdownParser(this.root, this.options);
+    this.tables = engine && new engine.TableAlignReader();
     this.plain = undefined;
     this.written = 0;
     this.ended = false;

@@ -90,16 +90,39 @@ export const markdownStyles = css`
 
   .markdown .table-scroll {
     overflow-x: auto;
+    max-width: 100%;
   }
 
+  /* A table keeps its words whole and scrolls sideways when it is too wide; the message's
+     overflow-wrap: anywhere would otherwise let it shrink by breaking them ("Busi/ness"). */
   .markdown table {
     border-collapse: collapse;
+    overflow-wrap: normal;
+    word-break: normal;
   }
 
   .markdown :is(th, td) {
+    min-width: 4.5em;
     padding: 0.25em 0.5em;
     text-align: start;
+    vertical-align: top;
     border: 1px solid var(--falcon-chat-border-color);
+  }
+
+  .markdown th {
+    white-space: nowrap;
+  }
+
+  .markdown .align-right {
+    text-align: right;
+  }
+
+  .markdown .align-center {
+    text-align: center;
+  }
+
+  .markdown .align-left {
+    text-align: left;
   }
 
   .code-block {
@@ -133,5 +156,30 @@ export const markdownStyles = css`
     padding: 0.75em;
     overflow-x: auto;
     text-align: left;
+  }
+
+  /* Syntax highlighting (code-highlight.ts, loaded with the first code block that names its language). */
+  ::highlight(falcon-chat-keyword) {
+    color: var(--falcon-chat-code-keyword-color);
+  }
+
+  ::highlight(falcon-chat-string) {
+    color: var(--falcon-chat-code-string-color);
+  }
+
+  ::highlight(falcon-chat-comment) {
+    color: var(--falcon-chat-code-comment-color);
+  }
+
+  ::highlight(falcon-chat-number) {
+    color: var(--falcon-chat-code-number-color);
+  }
+
+  ::highlight(falcon-chat-function) {
+    color: var(--falcon-chat-code-function-color);
+  }
+
+  ::highlight(falcon-chat-type) {
+    color: var(--falcon-chat-code-type-color);
   }
 `;

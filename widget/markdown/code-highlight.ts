@@ -1,0 +1,146 @@
+import asm from '@speed-highlight/core/languages/asm.js';
+import bash from '@speed-highlight/core/languages/bash.js';
+import c from '@speed-highlight/core/languages/c.js';
+import css from '@speed-highlight/core/languages/css.js';
+import diff from '@speed-highlight/core/languages/diff.js';
+import go from '@speed-highlight/core/languages/go.js';
+import htmlLanguage from '@speed-highlight/core/languages/html.js';
+import java from '@speed-highlight/core/languages/java.js';
+import js from '@speed-highlight/core/languages/js.js';
+import jsdoc from '@speed-highlight/core/languages/jsdoc.js';
+import json from '@speed-highlight/core/languages/json.js';
+import py from '@speed-highlight/core/languages/py.js';
+import regex from '@speed-highlight/core/languages/regex.js';
+import rs from '@speed-highlight/core/languages/rs.js';
+import sql from '@speed-highlight/core/languages/sql.js';
+import todo from '@speed-highlight/core/languages/todo.js';
+import ts from '@speed-highlight/core/languages/ts.js';
+import xml from '@speed-highlight/core/languages/xml.js';
+import yaml from '@speed-highlight/core/languages/yaml.js';
+import { tokenizeWith } from '@speed-highlight/core/tokenize';
+
+/**
+ * Syntax highlighting of code blocks, in a chunk of its own that the element
+ * loads with the first block that names its language. It changes no node:
+ * each token becomes a Range in a CSS Custom Highlight (`::highlight()` in
+ * markdown.styles.ts), so the answer's DOM, the live region, the selection
+ * and Copy code are untouched, and no HTML is ever parsed (Trusted Types and
+ * a strict CSP need nothing). Browsers without `CSS.highlights` show plain code.
+ */
+
+const LANGUAGES = {
+  asm,
+  bash,
+  c,
+  css,
+  diff,
+  go,
+  html: htmlLanguage,
+  java,
+  js,
+  jsdoc,
+  json,
+  py,
+  regex,
+  rs,
+  sql,
+  todo,
+  ts,
+  xml,
+  yaml,
+};
+type Language = keyof typeof LANGUAGES;
+
+/** What models write after the fence, and the grammar each one means. */
+const ALIASES: Record<string, Language> = {
+  javascript: 'js',
+  jsx: 'js',
+  mjs: 'js',
+  cjs: 'js',
+  node: 'js',
+  typescript: 'ts',
+  tsx: 'ts',
+  python: 'py',
+  python3: 'py',
+  sh: 'bash',
+  shell: 'bash',
+  zsh: 'bash',
+  console: 'bash',
+  shellsession: 'bash',
+  scss: 'css',
+  jsonc: 'json',
+  json5: 'json',
+  htm: 'html',
+  svg: 'xml',
+  vue: 'html',
+  golang: 'go',
+  rust: 'rs',
+  kotlin: 'java',
+  csharp: 'java',
+  cs: 'java',
+  cpp: 'c',
+  'c++': 'c',
+  h: 'c',
+  hpp: 'c',
+  yml: 'yaml',
+  patch: 'diff',
+};
+
+/** The tokenizer's kinds and the highlight that colours each (the rest stays in the code's colour). */
+const KINDS: Record<string, string> = {
+  kwd: 'keyword',
+  // Tag names in HTML and XML, private names in JavaScript.
+  var: 'keyword',
+  str: 'string',
+  cmnt: 'comment',
+  num: 'number',
+  bool: 'number',
+  func: 'function',
+  class: 'type',
+  type: 'type',
+  insert: 'string',
+  deleted: 'keyword',
+};
+
+/** Longer blocks stay plain: the tokenizer's work must stay small next to the answer's. */
+const MAX_CHARACTERS = 20_000;
+
+function registry(kind: string): Highlight {
+  const name = `falcon-chat-${kind}`;
+  const highlight = CSS.highlights.get(name) ?? new Highlight();
+  CSS.highlights.set(name, highlight);
+  return highlight;
+}
+
+/** Drops the ranges of code blocks that left the page (a cleared conversation, a replaced answer). */
+function forgetDetached(): void {
+  for (const highlight of CSS.highlights.values()) {
+    for (const range of highlight) if (!range.startContainer.isConnected) highlight.delete(range);
+  }
+}
+
+/** Highlights one complete code block: `<code class="language-x">` holding one text node. */
+export function highlightCode(code: HTMLElement): void {
+  const text = code.firstChild;
+  const name = code.className.replace('language-', '').toLowerCase();
+  const language = Object.hasOwn(LANGUAGES, name) ? (name as Language) : ALIASES[name];
+  if (typeof CSS === 'undefined' || !CSS.highlights || !language) return;
+  if (!(text instanceof Text) || text.length > MAX_CHARACTERS || code.lastChild !== text) return;
+  forgetDetached();
+  let offset = 0;
+  tokenizeWith(
+    text.data,
+    language,
+    (token: string, type?: string) => {
+      const kind = type && KINDS[type];
+      if (kind && token.trim()) {
+        const range = new Range();
+        range.setStart(text, offset);
+        range.setEnd(text, offset + token.length);
+        registry(kind).add(range);
+      }
+      offset += token.length;
+    },
+    { languages: LANGUAGES },
+  );
+}
