@@ -36,3 +36,5 @@ app.notFound((c) =>
 app.onError(errorResponse);
 
 export default app;
+// Durable Object classes must be exported by the main module.
+export { AnswerRelay } from './answers/answer-relay.ts';

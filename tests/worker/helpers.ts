@@ -12,6 +12,8 @@ export const seenResponses: { headers: string; body: string }[] = [];
 export interface SseEvent {
   event: string;
   data: unknown;
+  /** The SSE `id:` (the resume cursor), when the event has one. */
+  id?: string;
 }
 
 export interface ChatBody {
@@ -100,7 +102,8 @@ export function parseSse(body: string): SseEvent[] {
       .filter((line) => line.startsWith('data: '))
       .map((line) => line.slice(6))
       .join('\n');
-    events.push({ event, data: JSON.parse(data) });
+    const id = lines.find((line) => line.startsWith('id: '))?.slice(4);
+    events.push({ event, data: JSON.parse(data), ...(id === undefined ? {} : { id }) });
   }
   return events;
 }

@@ -48,6 +48,13 @@ function encodeEvent({ event, data }: WireEvent): Uint8Array {
   return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+/** What the visitor is told about a failure during the answer: an `UpstreamError`'s own words, else a generic line. */
+export function failureData(error: unknown): Extract<WireEvent, { event: 'error' }>['data'] {
+  return error instanceof UpstreamError
+    ? { code: error.code, message: error.message, retryAfter: error.retryAfterSeconds }
+    : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+}
+
 /**
  * The answer as an SSE body. Each event is encoded once and handed to the
  * runtime as it comes (Hono's `streamSSE` pipes every write through a
@@ -89,10 +96,7 @@ export function answerStream(
           // The visitor left meanwhile: there is nobody to tell, and the body is already cancelled.
           if (ended) return;
           if (!upstream.signal.aborted) {
-            const failure = error instanceof UpstreamError ? error : undefined;
-            const data = failure
-              ? { code: failure.code, message: failure.message, retryAfter: failure.retryAfterSeconds }
-              : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+            const data = failureData(error);
             controller.enqueue(encodeEvent({ event: 'error', data }));
             Object.assign(outcome, { status: 'error', code: data.code });
           }

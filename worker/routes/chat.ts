@@ -1,22 +1,22 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { answerStream } from '../http/answer-stream.ts';
+import { startAnswer } from '../answers/start-answer.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
-import { logEvent } from '../http/log.ts';
 import { originPolicy } from '../http/origin-policy.ts';
 import { enforceLimits } from '../http/request-limits.ts';
 import { visitorGate } from '../http/visitor-gate.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
 import { fitToContext } from '../model/context-window.ts';
 import { resolveSystemMessage } from '../model/system-message.ts';
-import { streamAnswer } from '../model/upstream.ts';
+import { answers } from './answers.ts';
 
 /** `POST /api/chat`: checks the visitor and the conversation, then streams the answer as SSE. */
 export const chat = new Hono<WorkerEnv>();
 
 chat.use(originPolicy({ allowedOrigins: (c) => c.get('config').allowedOrigins }));
+chat.route('/', answers);
 
 chat.post(
   '/',
@@ -66,80 +66,34 @@ chat.post(
       );
     }
 
-    let upstreamStatus: number | undefined;
-    let upstreamRespondedMs: number | undefined;
-    let retries = 0;
-    let upstreamResponded!: () => void;
-    const upstreamHeaders = new Promise<void>((resolve) => (upstreamResponded = resolve));
-    const upstream = new AbortController();
-    const answer = streamAnswer(
-      {
+    // The answer runs in a Durable Object of its own, which a dropped connection or a reload can come back to.
+    return startAnswer(c, {
+      request: {
         system,
         turns: fitted.turns,
         // The element's slider stays in range; a hand-made request is brought into it rather than refused.
         temperature: Math.min(2, Math.max(0, body.temperature ?? config.defaultTemperature)),
         maxNewTokens: fitted.maxNewTokens,
       },
-      config.upstream,
-      // Request.signal fires when the visitor goes (flag enable_request_signal); Hono's onAbort may not.
-      AbortSignal.any([c.req.raw.signal, upstream.signal]),
-      {
+      upstream: config.upstream,
+      policy: {
         batchMs: config.tokenBatchMs,
         firstTokenTimeoutMs: config.firstTokenTimeoutMs,
         answerTimeoutMs: config.answerTimeoutMs,
         retries: config.upstreamRetries,
         retryBaseMs: config.retryBaseMs,
-        onUpstreamResponse: (status) => {
-          upstreamStatus = status;
-          upstreamRespondedMs ??= Date.now() - received;
-          upstreamResponded();
-        },
-        onRetry: () => retries++,
       },
-    );
-
-    // Starting the upstream call before answering lets Server-Timing report how long the
-    // upstream took to respond; the wait is short, so the first heartbeat is never late.
-    const firstStep = answer.next();
-    // Failures travel in the stream as an error event; here they only end the wait.
-    const firstStepSettled = firstStep.then(
-      () => {},
-      () => {},
-    );
-    await Promise.race([
-      upstreamHeaders,
-      firstStepSettled,
-      new Promise((resolve) => setTimeout(resolve, Math.min(1000, config.heartbeatMs))),
-    ]);
-    const timings = [
-      `checks;dur=${upstreamRespondedMs === undefined ? Date.now() - received : 0};desc="worker checks"`,
-    ];
-    if (upstreamRespondedMs !== undefined) timings.push(`upstream;dur=${upstreamRespondedMs};desc="upstream response"`);
-    c.header('Server-Timing', timings.join(', '));
-    c.header('Content-Type', 'text/event-stream');
-    c.header('Cache-Control', 'no-cache');
-    c.header('X-Accel-Buffering', 'no');
-
-    return c.body(
-      answerStream(answer, {
-        firstStep,
-        heartbeatMs: config.heartbeatMs,
-        upstream,
-        doneExtras: fitted.droppedTurns > 0 ? { droppedTurns: fitted.droppedTurns } : undefined,
-        keepText: config.logContent,
-        onEnd: (outcome) =>
-          logEvent(outcome.status === 'error' ? 'warn' : 'info', 'answer', {
-            requestId: c.get('requestId'),
-            origin: c.req.header('Origin'),
-            ...outcome,
-            durationMs: Date.now() - received,
-            upstreamStatus,
-            upstreamResponseMs: upstreamRespondedMs,
-            retries,
-            droppedTurns: fitted.droppedTurns,
-            question: config.logContent ? body.messages.at(-1)?.content : undefined,
-          }),
-      }),
-    );
+      heartbeatMs: config.heartbeatMs,
+      doneExtras: fitted.droppedTurns > 0 ? { droppedTurns: fitted.droppedTurns } : undefined,
+      persist: body.persist ?? 'none',
+      keepText: config.logContent,
+      log: {
+        requestId: c.get('requestId'),
+        origin: c.req.header('Origin'),
+        droppedTurns: fitted.droppedTurns,
+        question: config.logContent ? body.messages.at(-1)?.content : undefined,
+        receivedAt: received,
+      },
+    });
   },
 );
