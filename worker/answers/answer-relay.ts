@@ -66,7 +66,7 @@ export class AnswerRelay extends DurableObject<Env> {
   /** Deletes the answer when its retention is over (or, as a backstop, long after it should have ended). */
   override async alarm(): Promise<void> {
     this.end('expired');
-    clearTimeout(this.flushTimer ?? null);
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.frames = [];
     this.saved = 0;
     await this.ctx.storage.deleteAll();
@@ -170,7 +170,7 @@ export class AnswerRelay extends DurableObject<Env> {
 
   /** Writes the frames not yet stored as one row. */
   private flush(): void {
-    clearTimeout(this.flushTimer ?? null);
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.saved === this.frames.length) return;
     this.ctx.storage.sql.exec(
@@ -184,7 +184,7 @@ export class AnswerRelay extends DurableObject<Env> {
   /** The answer is over (its last event is out): readers are let go, and the retention starts. */
   private finish(): void {
     this.phase = 'ended';
-    clearTimeout(this.graceTimer ?? null);
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.upstream?.abort();
     this.flush();
     this.ctx.storage.kv.put('ended', true);
@@ -215,7 +215,7 @@ export class AnswerRelay extends DurableObject<Env> {
         }
         reader = { controller, heartbeat: setInterval(() => controller.enqueue(PING), heartbeatMs) };
         this.readers.add(reader);
-        clearTimeout(this.graceTimer ?? null);
+        if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
       },
       cancel: () => {
         if (reader) this.release(reader, false);
