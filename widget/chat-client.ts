@@ -14,6 +14,8 @@ export interface ChatRequest {
   system?: string;
   temperature?: number;
   maxNewTokens?: number;
+  /** Where the element keeps the conversation: with persistence the worker waits a while for a reader to come back. */
+  persist?: 'none' | 'session' | 'local';
 }
 
 /**
@@ -40,4 +42,34 @@ export async function* streamChat(
     throw new ChatError('network');
   }
   yield* readChatResponse(response);
+}
+
+/** Continues the answer `handle` after event `from` (the last id received), as it streams. */
+export async function* resumeChat(
+  endpoint: string,
+  handle: string,
+  from: number,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): AsyncGenerator<ChatStreamEvent> {
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint}/${encodeURIComponent(handle)}?from=${from}`, {
+      headers: { Accept: 'text/event-stream', ...headers },
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ChatError('network');
+  }
+  yield* readChatResponse(response);
+}
+
+/**
+ * Cancels the answer `handle` at the worker, whichever tab or connection is
+ * reading it. `keepalive` lets it go out while the page unloads; failures are
+ * quiet (the worker cancels an answer nobody reads anyway).
+ */
+export function stopChat(endpoint: string, handle: string, headers: Record<string, string> = {}): void {
+  fetch(`${endpoint}/${encodeURIComponent(handle)}/stop`, { method: 'POST', headers, keepalive: true }).catch(() => {});
 }

@@ -71,6 +71,11 @@ const SERVER_CODES: Record<string, ChatErrorCode> = {
   too_many_messages: 'too-large',
   conversation_too_long: 'too-large',
   origin_not_allowed: 'forbidden',
+  // A resume the worker refuses: the answer is gone (its retention is over) or belongs to another page.
+  answer_not_found: 'connection-lost',
+  answer_other_origin: 'forbidden',
+  answer_other_session: 'forbidden',
+  origin_required: 'forbidden',
   upstream_error: 'server',
   upstream_malformed: 'server',
   upstream_unreachable: 'server',

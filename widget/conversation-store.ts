@@ -46,9 +46,9 @@ export class ConversationStore {
       this.remove();
       return;
     }
-    // An answer cut short by a reload is kept as stopped: nothing will finish it.
-    const kept = messages.map(({ id: _id, ...message }) =>
-      message.status === 'streaming' ? { ...message, status: 'stopped' as const } : message,
+    // An answer cut short by a reload is kept as stopped unless the worker keeps it (a handle): then the reload resumes it.
+    const kept = messages.map(({ id: _id, reconnecting: _reconnecting, ...message }) =>
+      message.status === 'streaming' && !message.handle ? { ...message, status: 'stopped' as const } : message,
     );
     try {
       storageFor(this.mode)?.setItem(this.key, JSON.stringify({ version: FORMAT_VERSION, messages: kept }));

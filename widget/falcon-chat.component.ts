@@ -426,7 +426,7 @@ export class FalconChat extends LitElement {
         this.persist === 'session' || this.persist === 'local'
           ? new ConversationStore(this.persist, this.storageKey)
           : undefined;
-      this.chat.restore();
+      this.chat.restore(this.answerSettings());
     }
     const messages = this.chat.messages;
     if (this.views.size > messages.length) {

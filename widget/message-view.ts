@@ -44,6 +44,7 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
             : state.body
       }
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
+      ${message.reconnecting ? html`<p class="note" part="message-note" role="status">${strings.reconnecting}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
       ${
         message.error

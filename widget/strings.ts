@@ -19,6 +19,8 @@ export interface FalconChatStrings {
   userLabel: string;
   assistantLabel: string;
   stopped: string;
+  /** Under an answer whose connection broke while it is picked up again. */
+  reconnecting: string;
   cutShort: string;
   settings: string;
   systemMessage: string;
@@ -58,6 +60,7 @@ export const en: FalconChatStrings = {
   userLabel: 'You:',
   assistantLabel: 'Assistant:',
   stopped: 'Stopped',
+  reconnecting: 'Reconnecting…',
   cutShort: 'The answer reached its length limit.',
   settings: 'Advanced options',
   systemMessage: 'System message',
@@ -109,6 +112,7 @@ const fr: FalconChatStrings = {
   userLabel: 'Vous :',
   assistantLabel: 'Assistant :',
   stopped: 'Arrêté',
+  reconnecting: 'Reconnexion…',
   cutShort: 'La réponse a atteint sa longueur maximale.',
   settings: 'Options avancées',
   systemMessage: 'Message système',
@@ -160,6 +164,7 @@ const ar: FalconChatStrings = {
   userLabel: 'أنت:',
   assistantLabel: 'المساعد:',
   stopped: 'تم الإيقاف',
+  reconnecting: 'جارٍ إعادة الاتصال…',
   cutShort: 'بلغت الإجابة حدها الأقصى من الطول.',
   settings: 'خيارات متقدمة',
   systemMessage: 'رسالة النظام',
