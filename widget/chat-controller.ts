@@ -58,6 +58,8 @@ export class ChatController implements ReactiveController {
   private received?: ResumePoint & { text: string; stop: () => void };
   /** Where the conversation is kept across reloads; `undefined` for nowhere. */
   store?: ConversationStore;
+  /** The element's settings when it restored the conversation: a resumed answer is read with them. */
+  private settings?: AnswerSettings;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -82,18 +84,36 @@ export class ChatController implements ReactiveController {
 
   hostConnected(): void {
     addEventListener('pagehide', this.saveNow);
+    addEventListener('storage', this.followOtherTab);
   }
 
   hostDisconnected(): void {
     removeEventListener('pagehide', this.saveNow);
+    removeEventListener('storage', this.followOtherTab);
     // Nobody is left to read the answer; stop paying for it.
     this.stop();
   }
 
   /** Loads the stored conversation into an empty transcript, and goes on with an answer a reload cut short. */
   restore(settings?: AnswerSettings): void {
+    this.settings = settings;
     const stored = this.store?.load();
     if (!stored?.length || this.conversation.length) return;
+    this.resumeStored(stored);
+  }
+
+  /**
+   * Another tab of this browser asked a question in the same stored conversation
+   * (`persist="local"`): this one shows its answer too, as a second reader.
+   */
+  private followOtherTab = (event: StorageEvent): void => {
+    if (this.store?.mode !== 'local' || event.key !== this.store.key || this.streaming) return;
+    const stored = this.store.load();
+    if (stored?.at(-1)?.status === 'streaming' && stored.at(-1)?.handle) this.resumeStored(stored);
+  };
+
+  private resumeStored(stored: ChatMessage[]): void {
+    const settings = this.settings;
     this.messages = stored;
     const { handle, resumeFrom, status } = stored.at(-1)!;
     if (status === 'streaming' && handle && settings) void this.answer(settings, { handle, lastId: resumeFrom ?? 0 });

@@ -7,8 +7,12 @@ import { hashSecret } from './resume-handle.ts';
 
 /** How long a finished answer can still be resumed (and its handle works); then it is deleted. */
 export const RETENTION_MS = 10 * 60_000;
-/** Frames not yet in storage are written at most this long after they went out. */
-const FLUSH_MS = 1000;
+/**
+ * While the answer runs, frames are written at most this often, as a backup; at its end, at once. A
+ * storage write holds the object's outgoing bytes until it is confirmed (the output gate): writing every
+ * second made the 7-byte-chunks fault suite show the end 5.4 s after the model's, 2.7 s without.
+ */
+const FLUSH_MS = 5000;
 
 const encoder = new TextEncoder();
 const PING = encoder.encode(': ping\n\n');
@@ -19,6 +23,10 @@ export const ACCESS_HEADERS = { origin: 'X-Relay-Origin', secret: 'X-Relay-Secre
 interface Reader {
   controller: ReadableStreamDefaultController<Uint8Array>;
   heartbeat: ReturnType<typeof setInterval>;
+  /** The connection has taken everything: the next frame goes out at once. */
+  wanted: boolean;
+  /** Frames that came while it had not: they go out together when it asks. */
+  pending: string;
 }
 
 /**
@@ -26,8 +34,8 @@ interface Reader {
  * It calls the upstream, numbers each event (`id: 1`, `id: 2`, …), sends every
  * event to every reader connected, and replays the events after any id to a
  * reader that comes back. The frames live in memory while the answer runs and
- * go to SQLite in batches of up to a second, one row per batch, so a resume
- * after the object was evicted still finds them; ten minutes after the end the
+ * go to SQLite in batches (one row every few seconds, and one at the end), so
+ * a resume after the object was evicted still finds them; ten minutes after the end the
  * alarm deletes everything, the handle with it.
  *
  * Nobody reading costs money: without persistence the upstream is cancelled
@@ -163,8 +171,10 @@ export class AnswerRelay extends DurableObject<Env> {
   private append(event: string): void {
     const frame = `id: ${this.frames.length + 1}\n${event}\n\n`;
     this.frames.push(frame);
-    const bytes = encoder.encode(frame);
-    for (const reader of this.readers) reader.controller.enqueue(bytes);
+    for (const reader of this.readers) {
+      if (reader.wanted) send(reader, frame);
+      else reader.pending += frame;
+    }
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }
 
@@ -205,29 +215,44 @@ export class AnswerRelay extends DurableObject<Env> {
     this.recover();
     let reader: Reader | undefined;
     const heartbeatMs = this.plan?.heartbeatMs ?? (this.ctx.storage.kv.get<number>('heartbeatMs') || 10_000);
-    return new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        const missed = first + this.frames.slice(Math.max(0, from)).join('');
-        if (missed) controller.enqueue(encoder.encode(missed));
-        if (this.phase !== 'running') {
-          controller.close();
-          return;
-        }
-        reader = { controller, heartbeat: setInterval(() => controller.enqueue(PING), heartbeatMs) };
-        this.readers.add(reader);
-        if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          const missed = first + this.frames.slice(Math.max(0, from)).join('');
+          if (missed) controller.enqueue(encoder.encode(missed));
+          if (this.phase !== 'running') {
+            controller.close();
+            return;
+          }
+          const added: Reader = { controller, wanted: false, pending: '', heartbeat: 0 as never };
+          // Only a connection with nothing waiting in it needs a ping to stay open.
+          added.heartbeat = setInterval(() => added.wanted && send(added, PING), heartbeatMs);
+          reader = added;
+          this.readers.add(reader);
+          if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+        },
+        // A slow connection gets the frames that piled up as one chunk: fewer, larger writes, as a direct relay's batches grow.
+        pull: () => {
+          if (!reader) return;
+          if (reader.pending) send(reader, reader.pending);
+          else reader.wanted = true;
+        },
+        cancel: () => {
+          if (reader) this.release(reader, false);
+        },
       },
-      cancel: () => {
-        if (reader) this.release(reader, false);
-      },
-    });
+      { highWaterMark: 0 },
+    );
   }
 
   /** A reader is gone (or let go): when it was the last, the answer is cancelled now or after the grace period. */
   private release(reader: Reader, close: boolean): void {
     clearInterval(reader.heartbeat);
     this.readers.delete(reader);
-    if (close) reader.controller.close();
+    if (close) {
+      if (reader.pending) reader.controller.enqueue(encoder.encode(reader.pending));
+      reader.controller.close();
+    }
     if (this.phase !== 'running' || this.readers.size > 0 || !this.plan) return;
     if (this.plan.persist === 'none') this.end('abandoned');
     else this.graceTimer = setTimeout(() => this.end('abandoned'), this.plan.graceMs);
@@ -266,6 +291,12 @@ export class AnswerRelay extends DurableObject<Env> {
     }
     return undefined;
   }
+}
+
+function send(reader: Reader, frame: string | Uint8Array): void {
+  reader.controller.enqueue(typeof frame === 'string' ? encoder.encode(frame) : frame);
+  reader.pending = '';
+  reader.wanted = false;
 }
 
 function refusal(status: number, code: string, message: string): Response {
