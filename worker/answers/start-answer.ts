@@ -3,6 +3,7 @@ import { verifySession } from '../http/session-token.ts';
 import { SESSION_HEADER } from '../http/visitor-gate.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
 import type { AnswerPlan } from './answer-plan.ts';
+import { relayDirectly } from './direct-relay.ts';
 import { hashSecret, newSecret } from './resume-handle.ts';
 
 /** The header that carries the resume handle on `POST /api/chat`'s response (also the first event's data). */
@@ -26,6 +27,7 @@ export async function startAnswer(
   c: Context<WorkerEnv>,
   plan: Omit<AnswerPlan, 'access' | 'handle' | 'graceMs'>,
 ): Promise<Response> {
+  if (!c.env.ANSWERS) return relayDirectly(c, plan);
   const id = c.env.ANSWERS.newUniqueId();
   const secret = newSecret();
   const handle = `${id.toString()}.${secret}`;
