@@ -65,7 +65,8 @@ async function main() {
         });
         // The first round of each arm warms it up (bundling, the first object) and is not counted.
         if (round === 0) continue;
-        const arm = (results[name] ??= { ttft: [], cpu: [], errors: 0 });
+        results[name] ??= { ttft: [], cpu: [], errors: 0 };
+        const arm = results[name];
         if (timing.error) arm.errors++;
         arm.ttft.push(timing.ttftMs);
         arm.cpu.push(treeCpuMs(worker) - before);
