@@ -74,6 +74,45 @@ export async function* streamChat(
   yield* readChatResponse(response);
 }
 
+/** Continues the answer `handle` after event `from` (the last id received), as it streams. */
+export async function* resumeChat(
+  endpoint: string,
+  handle: string,
+  from: number,
+  signal: AbortSignal,
+  headers: Record<string, string> = {},
+): AsyncGenerator<ChatStreamEvent> {
+  const reading = loadReader();
+  reading.catch(() => {});
+  let response: Response;
+  try {
+    response = await fetch(`${endpoint}/${encodeURIComponent(handle)}?from=${from}`, {
+      headers: { Accept: 'text/event-stream', ...headers },
+      signal,
+    });
+  } catch (error) {
+    if (signal.aborted) throw error;
+    throw new ChatError('network');
+  }
+  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
+  try {
+    ({ readChatResponse } = await reading);
+  } catch {
+    response.body?.cancel().catch(() => {});
+    throw new ChatError('network');
+  }
+  yield* readChatResponse(response);
+}
+
+/**
+ * Cancels the answer `handle` at the worker, whichever tab or connection is
+ * reading it. `keepalive` lets it go out while the page unloads; failures are
+ * quiet (the worker cancels an answer nobody reads anyway).
+ */
+export function stopChat(endpoint: string, handle: string, headers: Record<string, string> = {}): void {
+  fetch(`${endpoint}/${encodeURIComponent(handle)}/stop`, { method: 'POST', headers, keepalive: true }).catch(() => {});
+}
+
 /** Trades a passed Turnstile challenge for a session at the worker's `/api/session` (next to `endpoint`). */
 export async function requestSession(
   endpoint: string,

@@ -1,11 +1,12 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
+import { resumeChat, stopChat, streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
 import { ChatError, tellSiteOwner } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { fitRequest } from './request-window.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
+import { type ResumePoint, resumableAnswer } from './resumable-answer.ts';
 import { TextPacer } from './text-pacer.ts';
 
 export type { ChatMessage, ChatMessageInit };
@@ -40,8 +41,12 @@ const newId = () => `m${++lastId}`;
 export class ChatController implements ReactiveController {
   private conversation: readonly ChatMessage[] = [];
   private activeRun?: AbortController;
+  /** The active run's resume point, the text received up to it, and how to stop it at the worker. */
+  private received?: ResumePoint & { text: string; stop: () => void };
   /** Where the conversation is kept across reloads; `undefined` for nowhere. */
   store?: ConversationStore;
+  /** The element's settings when it restored the conversation: a resumed answer is read with them. */
+  private settings?: AnswerSettings;
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -66,18 +71,39 @@ export class ChatController implements ReactiveController {
 
   hostConnected(): void {
     addEventListener('pagehide', this.saveNow);
+    addEventListener('storage', this.followOtherTab);
   }
 
   hostDisconnected(): void {
     removeEventListener('pagehide', this.saveNow);
+    removeEventListener('storage', this.followOtherTab);
     // Nobody is left to read the answer; stop paying for it.
     this.stop();
   }
 
-  /** Loads the stored conversation into an empty transcript. */
-  restore(): void {
+  /** Loads the stored conversation into an empty transcript, and goes on with an answer a reload cut short. */
+  restore(settings?: AnswerSettings): void {
+    this.settings = settings;
     const stored = this.store?.load();
-    if (stored?.length && !this.conversation.length) this.messages = stored;
+    if (!stored?.length || this.conversation.length) return;
+    this.resumeStored(stored);
+  }
+
+  /**
+   * Another tab of this browser asked a question in the same stored conversation
+   * (`persist="local"`): this one shows its answer too, as a second reader.
+   */
+  private followOtherTab = (event: StorageEvent): void => {
+    if (this.store?.mode !== 'local' || event.key !== this.store.key || this.streaming) return;
+    const stored = this.store.load();
+    if (stored?.at(-1)?.status === 'streaming' && stored.at(-1)?.handle) this.resumeStored(stored);
+  };
+
+  private resumeStored(stored: ChatMessageInit[]): void {
+    const settings = this.settings;
+    this.messages = stored;
+    const { handle, resumeFrom, status } = stored.at(-1)!;
+    if (status === 'streaming' && handle && settings) void this.answer(settings, { handle, lastId: resumeFrom ?? 0 });
   }
 
   /**
@@ -137,17 +163,25 @@ export class ChatController implements ReactiveController {
   }
 
   private cancelRun(): void {
+    // Also at the worker: with persistence it would otherwise go on for the grace period.
+    this.received?.stop();
+    this.received = undefined;
     this.activeRun?.abort();
     this.activeRun = undefined;
   }
 
-  private async answer({ endpoint, session, ...settings }: AnswerSettings): Promise<void> {
+  private async answer({ endpoint, session, ...settings }: AnswerSettings, resumed?: ResumePoint): Promise<void> {
     const run = new AbortController();
     this.activeRun = run;
     // The newest turns the worker takes: a long conversation never meets its bounds.
-    const request: ChatRequest = fitRequest({ messages: turnsForModel(this.conversation), ...settings });
-    const id = newId();
-    this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
+    const request: ChatRequest = fitRequest({
+      messages: turnsForModel(this.conversation),
+      ...settings,
+      persist: this.store?.mode,
+    });
+    const id = resumed ? this.conversation.at(-1)!.id : newId();
+    if (!resumed)
+      this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
     this.host.requestUpdate();
 
     let finishReason = 'stop';
@@ -159,13 +193,45 @@ export class ChatController implements ReactiveController {
     });
     // Stopped, cleared or replaced: what has not been shown yet is dropped with the run.
     run.signal.addEventListener('abort', () => pacer.cancel());
+    let stopped = false;
     const ask = async (sessionRetried: boolean): Promise<void> => {
       const headers = session ? { 'X-Falcon-Session': await session.token(endpoint, run.signal) } : undefined;
+      const resume = (handle: string, from: number, signal: AbortSignal) =>
+        resumeChat(endpoint, handle, from, signal, headers);
+      const answer = resumableAnswer(
+        resumed
+          ? resume(resumed.handle, resumed.lastId, run.signal)
+          : streamChat(endpoint, request, run.signal, headers),
+        {
+          signal: run.signal,
+          resume,
+          onReconnecting: (reconnecting) => {
+            if (run !== this.activeRun) return;
+            this.updateAnswer({ reconnecting: reconnecting || undefined });
+            this.host.requestUpdate();
+          },
+          onResumePoint: (point) => {
+            if (run !== this.activeRun) return;
+            const first = !this.received;
+            this.received = {
+              ...point,
+              text: this.received?.text ?? (resumed ? this.answerText : ''),
+              stop: () => stopChat(endpoint, point.handle, headers),
+            };
+            // Stored once the handle is known, so even a crash leaves a conversation a reload can resume.
+            if (first) this.saveNow();
+          },
+        },
+        resumed,
+      );
       try {
-        for await (const event of streamChat(endpoint, request, run.signal, headers)) {
+        for await (const event of answer) {
           if (run !== this.activeRun) return;
-          if (event.type === 'token') pacer.push(event.text);
-          else finishReason = event.finishReason;
+          if (event.type === 'token') {
+            if (this.received) this.received.text += event.text;
+            pacer.push(event.text);
+          } else if (event.type === 'done') finishReason = event.finishReason;
+          else if (event.type === 'stopped') stopped = true;
         }
       } catch (error) {
         // A session the worker no longer takes (expired, or signed before a redeploy): pass the check again, once.
@@ -187,6 +253,7 @@ export class ChatController implements ReactiveController {
       const message = this.options.describeError(failure);
       this.activeRun = undefined;
       tellSiteOwner(failure);
+      this.received = undefined;
       this.updateAnswer({ status: 'error', error: { code: failure.code, message, retryable: failure.retryable } });
       this.host.dispatchEvent(
         new FalconChatErrorEvent({
@@ -201,6 +268,12 @@ export class ChatController implements ReactiveController {
     }
     if (run !== this.activeRun) return;
     this.activeRun = undefined;
+    this.received = undefined;
+    // Stopped at the worker: by Stop in another tab, or cancelled while nobody was reading.
+    if (stopped) {
+      this.updateAnswer({ status: 'stopped' });
+      return;
+    }
     this.updateAnswer({ status: 'complete', finishReason });
     this.host.dispatchEvent(new FalconChatResponseEvent({ text: this.answerText, finishReason }));
   }
@@ -227,7 +300,14 @@ export class ChatController implements ReactiveController {
   }
 
   private saveNow = (): void => {
-    this.store?.save(this.conversation);
+    const answer = this.conversation.at(-1);
+    if (!this.received || answer?.status !== 'streaming') {
+      this.store?.save(this.conversation);
+      return;
+    }
+    // The answer in progress is kept as far as its last event id, so a reload continues it exactly there.
+    const { handle, lastId, text } = this.received;
+    this.store?.save([...this.conversation.slice(0, -1), { ...answer, content: text, handle, resumeFrom: lastId }]);
   };
 }
 

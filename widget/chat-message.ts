@@ -11,6 +11,11 @@ export interface ChatMessage extends ChatTurn {
   finishReason?: string;
   /** Why an answer failed, in the visitor's words. */
   error?: { code: ChatErrorCode; message: string; retryable?: boolean };
+  /** An answer still streaming: where the worker keeps it (a reload resumes it from `resumeFrom`). */
+  handle?: string;
+  resumeFrom?: number;
+  /** The connection broke and is being tried again. */
+  reconnecting?: boolean;
 }
 
 /** A message as a host page (or the stored conversation) gives it: plain `{ role, content }` will do; any `id` is replaced. */

@@ -3,10 +3,17 @@ import { ChatError } from './chat-error.ts';
 import { errorFromResponse, errorFromStreamEvent } from './server-errors.ts';
 import type { DoneData, StreamEventName, TokenData } from './wire-contract.ts';
 
-/** One piece of the worker's answer, in order: tokens, then exactly one `done`. */
-export type ChatStreamEvent =
+/**
+ * One piece of the worker's answer, in order: the resume handle, tokens, then
+ * exactly one `done` (or `stopped`, when Stop or nobody reading ended it).
+ * `id` is the event's SSE id, the point a resume continues from.
+ */
+export type ChatStreamEvent = (
+  | { type: 'handle'; handle: string }
   | { type: 'token'; text: TokenData['text'] }
-  | { type: 'done'; finishReason: DoneData['finishReason'] };
+  | { type: 'done'; finishReason: DoneData['finishReason'] }
+  | { type: 'stopped' }
+) & { id?: number };
 
 /**
  * Turns the worker's response into answer events. Throws `ChatError` for an
@@ -64,7 +71,7 @@ export async function* readChatEvents(body: ReadableStream<Uint8Array>): AsyncGe
           const event = toChatEvent(message);
           if (!event) continue;
           yield event;
-          if (event.type === 'done') return;
+          if (event.type === 'done' || event.type === 'stopped') return;
         }
       }
       if (chunk.done) throw new ChatError('connection-lost');
@@ -107,8 +114,21 @@ async function readChunk(reader: ReadableStreamDefaultReader<Uint8Array>) {
   }
 }
 
-function toChatEvent({ event, data }: EventSourceMessage): ChatStreamEvent | undefined {
+function toChatEvent(message: EventSourceMessage): ChatStreamEvent | undefined {
+  const event = toEvent(message);
+  // A resume continues after the last id seen; ids are whole numbers, anything else is not one.
+  if (event && message.id && /^\d{1,9}$/.test(message.id)) event.id = Number(message.id);
+  return event;
+}
+
+function toEvent({ event, data }: EventSourceMessage): ChatStreamEvent | undefined {
   switch (event) {
+    case 'answer' satisfies StreamEventName: {
+      const { handle } = parseJson(data);
+      return typeof handle === 'string' ? { type: 'handle', handle } : undefined;
+    }
+    case 'stopped' satisfies StreamEventName:
+      return { type: 'stopped' };
     case 'token' satisfies StreamEventName: {
       const { text } = parseJson(data);
       if (typeof text !== 'string') throw malformed(data);

@@ -21,8 +21,9 @@ function storageFor(mode: PersistMode): Storage | undefined {
  * The whole stored shape of a message: what `save` writes. Storage is no more
  * trusted than an answer (another script of the origin, an older version, a
  * hand edit), so a message that does not fit is dropped, and an answer is
- * never restored as still streaming (nothing would finish it). Unknown fields
- * are left behind.
+ * restored as still streaming only with a well-formed resume handle (the
+ * worker then finishes it, or refuses it); otherwise it is stopped. Unknown
+ * fields are left behind.
  */
 const StoredMessage = v.object({
   role: v.picklist(['user', 'assistant']),
@@ -30,13 +31,16 @@ const StoredMessage = v.object({
   status: v.optional(v.picklist(['streaming', 'complete', 'stopped', 'error'])),
   finishReason: v.optional(v.string()),
   error: v.optional(v.object({ code: v.string(), message: v.string() })),
+  // The worker's handles: an object id in hex, a dot, a secret in base64url (worker/answers/resume-handle.ts).
+  handle: v.optional(v.pipe(v.string(), v.regex(/^[0-9a-f]{64}\.[\w-]{43}$/))),
+  resumeFrom: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0))),
 });
 
 function storedMessage(value: unknown): ChatMessageInit | undefined {
   const result = v.safeParse(StoredMessage, value);
   if (!result.success) return undefined;
   const message = result.output as ChatMessageInit;
-  return message.status === 'streaming' ? { ...message, status: 'stopped' } : message;
+  return message.status === 'streaming' && !message.handle ? { ...message, status: 'stopped' } : message;
 }
 
 /** Reads and writes one conversation under `key`; every failure (quota, blocked storage, bad JSON) is quiet. */
@@ -64,9 +68,9 @@ export class ConversationStore {
       this.remove();
       return;
     }
-    // An answer cut short by a reload is kept as stopped: nothing will finish it.
-    const kept = messages.map(({ id: _id, ...message }) =>
-      message.status === 'streaming' ? { ...message, status: 'stopped' as const } : message,
+    // An answer cut short by a reload is kept as stopped unless the worker keeps it (a handle): then the reload resumes it.
+    const kept = messages.map(({ id: _id, reconnecting: _reconnecting, ...message }) =>
+      message.status === 'streaming' && !message.handle ? { ...message, status: 'stopped' as const } : message,
     );
     try {
       storageFor(this.mode)?.setItem(this.key, JSON.stringify({ version: FORMAT_VERSION, messages: kept }));

@@ -532,7 +532,7 @@ export class FalconChat extends LitElement {
         ({ ConversationStore }) => {
           if (this.persist !== persist || this.storageKey !== storageKey) return;
           this.chat.store = new ConversationStore(persist, storageKey);
-          this.chat.restore();
+          this.chat.restore(this.answerSettings());
         },
         (error: unknown) => console.warn('falcon-chat: keeping the conversation across reloads did not load.', error),
       ),

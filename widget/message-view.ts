@@ -54,6 +54,7 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
       }
       ${state.editing && state.editorUnavailable ? html`<p class="note" part="message-note">${state.editorUnavailable}</p>` : nothing}
       ${message.status === 'stopped' ? html`<p class="note" part="message-note">${strings.stopped}</p>` : nothing}
+      ${message.reconnecting ? html`<p class="note" part="message-note" role="status">${strings.reconnecting}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
       ${message.error ? renderError(message.error.message, message.error.retryable !== false, state) : nothing}
       ${streaming || state.editing ? nothing : renderActions(message, state)}

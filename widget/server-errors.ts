@@ -27,6 +27,12 @@ const SERVER_CODES: Record<WorkerErrorCode, ChatErrorCode | null> = {
   too_many_messages: 'too-large',
   conversation_too_long: 'too-large',
   origin_not_allowed: 'forbidden',
+  // A resume the worker refuses: the answer is gone (its retention is over) or belongs to another page.
+  answer_not_found: 'connection-lost',
+  answer_other_origin: 'forbidden',
+  answer_other_session: 'forbidden',
+  origin_required: 'forbidden',
+  answer_exists: null,
   misconfigured: 'misconfigured',
   budget_exhausted: 'limit-today',
   upstream_error: 'server',

@@ -15,6 +15,7 @@ export const en: FalconChatStrings = {
   userLabel: 'You:',
   assistantLabel: 'Assistant:',
   stopped: 'Stopped',
+  reconnecting: 'Reconnecting…',
   cutShort: 'The answer reached its length limit.',
   settings: 'Advanced options',
   systemMessage: 'System message',

@@ -19,6 +19,8 @@ export interface ChatRequestBody {
   system?: string;
   temperature?: number;
   maxNewTokens?: number;
+  /** Where the element keeps the conversation: with persistence the worker waits a while for a reader to come back. */
+  persist?: 'none' | 'session' | 'local';
 }
 
 /** The body of `POST /api/session`: a passed Turnstile challenge. */
@@ -51,6 +53,11 @@ export type ApiErrorCode =
   | 'turnstile_unavailable'
   | 'misconfigured'
   | 'budget_exhausted'
+  | 'answer_exists'
+  | 'answer_not_found'
+  | 'answer_other_origin'
+  | 'answer_other_session'
+  | 'origin_required'
   | 'budget_unavailable'
   | 'not_found'
   | 'http_error'
@@ -114,9 +121,15 @@ export interface ErrorData {
  * One SSE event of the answer. `id`, when present, goes out as the event's
  * `id:` line, so a client can say where it left off.
  */
-export type StreamEvent = { id?: string } & (
+export type StreamEvent = {
+  id?: string;
+} & /** Event 0 of an answer: its resume handle (see `GET /api/chat/<handle>?from=<id>`). */
+(
+  | { event: 'answer'; data: { handle: string } }
   | { event: 'token'; data: TokenData }
   | { event: 'done'; data: DoneData }
+  /** The answer ended by Stop (from any tab) or because nobody was reading it. */
+  | { event: 'stopped'; data: Record<string, never> }
   | { event: 'error'; data: ErrorData }
 );
 

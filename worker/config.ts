@@ -33,6 +33,8 @@ export interface WorkerConfig {
   firstTokenTimeoutMs: number;
   /** An answer is cut off (with an error event) after this long. */
   answerTimeoutMs: number;
+  /** With persistence, an answer nobody is reading is cancelled after this long (a reload may resume it). */
+  resumeGraceMs: number;
   /** Upstream 429/503 before the first token are retried this many times. */
   upstreamRetries: number;
   /** First retry waits this long, then doubles; an upstream's own Retry-After is honoured up to 4x this. */
@@ -105,6 +107,7 @@ export function readConfig(env: Env): WorkerConfig {
     tokenBatchMs: number('TOKEN_BATCH_MS', 10, 0),
     firstTokenTimeoutMs: number('FIRST_TOKEN_TIMEOUT_MS', 30_000),
     answerTimeoutMs: number('ANSWER_TIMEOUT_MS', 120_000),
+    resumeGraceMs: number('RESUME_GRACE_MS', 15_000, 0),
     upstreamRetries: number('UPSTREAM_RETRIES', 2, 0),
     retryBaseMs: number('RETRY_BASE_MS', 500, 0),
     rateLimitPeriodSeconds: number('RATE_LIMIT_PERIOD_SECONDS', 60),

@@ -38,4 +38,5 @@ app.onError(errorResponse);
 
 export default app;
 // Durable Object classes must be exported by the main module.
+export { AnswerRelay } from './answers/answer-relay.ts';
 export { TokenBudget } from './budget/token-budget.ts';

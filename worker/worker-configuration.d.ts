@@ -9,6 +9,7 @@ declare namespace Cloudflare {
 	interface Env {
 		CHAT_RATE_LIMITER: RateLimit;
 		ASSETS: Fetcher;
+		ANSWERS: DurableObjectNamespace<import("./index").AnswerRelay>;
 		HF_ENDPOINT_URL: string;
 		MODEL: string;
 		PROMPT_FORMAT: string;
@@ -32,6 +33,7 @@ declare namespace Cloudflare {
 		TOKEN_BATCH_MS: string;
 		FIRST_TOKEN_TIMEOUT_MS: string;
 		ANSWER_TIMEOUT_MS: string;
+		RESUME_GRACE_MS: string;
 		UPSTREAM_RETRIES: string;
 		RETRY_BASE_MS: string;
 		LOG_CONTENT: string;

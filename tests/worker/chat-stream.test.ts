@@ -27,8 +27,11 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     expect(response.headers.get('x-request-id')).toBeTruthy();
     const names = events.map((event) => event.event);
     expect(names.filter((name) => name === 'token').length).toBeGreaterThan(20);
-    expect(names.slice(0, -1).every((name) => name === 'token')).toBe(true);
+    // The resume handle first, then only tokens, then done; every event numbered in order for a resume.
+    expect(names[0]).toBe('answer');
+    expect(names.slice(1, -1).every((name) => name === 'token')).toBe(true);
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { finishReason: 'stop' } });
+    expect(events.map((event) => event.id)).toEqual(events.map((_, index) => String(index)));
 
     const [upstream] = await upstreamRecords(tag);
     const expected = (await upstreamAnswer(upstream.body.prompt)).replace(/<\|endoftext\|>$/, '').trimStart();
@@ -162,6 +165,7 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     const { url } = scenario({ fault: 'stall', after: 0 });
     const response = await callWorkerWith({ HF_ENDPOINT_URL: url, HEARTBEAT_MS: '20' }, chatRequest(ask('Slow start')));
     const received = await readUntil(response, ': ping\n\n');
-    expect(received).toBe(': ping\n\n');
+    // Only the resume handle comes before it (event 0), no text.
+    expect(received).toMatch(/^id: 0\nevent: answer\ndata: \{"handle":"[\w.-]+"\}\n\n: ping\n\n$/);
   });
 });

@@ -13,6 +13,8 @@ export const seenResponses: { headers: string; body: string }[] = [];
 export interface SseEvent {
   event: string;
   data: unknown;
+  /** The SSE `id:` (the resume cursor), when the event has one. */
+  id?: string;
 }
 
 /** The contract's body, loosened so tests can also send what the worker must refuse. */
@@ -99,7 +101,8 @@ export function parseSse(body: string): SseEvent[] {
       .filter((line) => line.startsWith('data: '))
       .map((line) => line.slice(6))
       .join('\n');
-    events.push({ event, data: JSON.parse(data) });
+    const id = lines.find((line) => line.startsWith('id: '))?.slice(4);
+    events.push({ event, data: JSON.parse(data), ...(id === undefined ? {} : { id }) });
   }
   return events;
 }

@@ -19,7 +19,8 @@ describe('per-visitor rate limit (Cloudflare Rate Limiting binding)', () => {
     expect(statuses[20]).toBe(429);
     expect(limited!.headers.get('retry-after')).toBe('60');
     expect(await upstreamRecords(tag)).toHaveLength(20);
-  });
+    // Up to 15 s waiting for a fresh limiter window, then 21 answers, each through its own Durable Object.
+  }, 60_000);
 
   it('keys by site and address together: the same address on another allowed site is not limited', async () => {
     const visitor = { 'CF-Connecting-IP': '203.0.113.8' };

@@ -16,6 +16,8 @@ describe('upstream failures reach the element as one clear error event', () => {
     expect(events.filter((event) => event.event === 'done')).toHaveLength(0);
     expect(events.at(-1)).toEqual({
       event: 'error',
+      // Numbered like every event, so a reader who resumes later gets it too.
+      id: String(events.length - 1),
       data: { code: 'upstream_error', message: expect.stringMatching(/problem while answering/) },
     });
   });

@@ -36,6 +36,7 @@ const ar: FalconChatStrings = {
   messageActions: 'إجراءات الرسالة',
   stillAnswering: 'لا تزال الإجابة قيد الوصول. اضغط «إيقاف» لطرح سؤال آخر.',
   retryIn: (s) => `إعادة المحاولة بعد ${s} ث`,
+  reconnecting: 'جارٍ إعادة الاتصال…',
   errors: {
     network: 'تعذّر الوصول إلى خدمة المحادثة. تحقّق من اتصالك وحاول مجددًا.',
     'connection-lost': 'انقطع الاتصال قبل اكتمال الإجابة.',

@@ -36,6 +36,7 @@ const fr: FalconChatStrings = {
   messageActions: 'Actions du message',
   stillAnswering: 'Une réponse arrive encore. Appuyez sur Arrêter pour poser une autre question.',
   retryIn: (s) => `Réessayer dans ${s} s`,
+  reconnecting: 'Reconnexion…',
   errors: {
     network: 'Le service de discussion est injoignable. Vérifiez votre connexion et réessayez.',
     'connection-lost': 'La connexion a été perdue avant la fin de la réponse.',

@@ -41,6 +41,8 @@ export interface FalconChatStrings {
   stillAnswering: string;
   /** Retry while a rate limit's wait runs down. */
   retryIn: (seconds: number) => string;
+  /** Under an answer whose connection broke while it is picked up again. */
+  reconnecting: string;
   errors: Record<ChatErrorCode, Sentence>;
 }
 

@@ -16,22 +16,29 @@ export type BudgetScope = 'day' | 'visitor';
 export interface BudgetHold {
   /** The answer's maximum, cut to what the budgets have left (the model then stops with `length`). */
   maxNewTokens: number;
-  /**
-   * Passes the answer through and, when it ends however it ends, settles the
-   * reservations with the upstream's reported usage (else its own count of
-   * prompt and text) and releases the rest. An answer that failed before its
-   * first token releases everything.
-   */
-  meter(answer: AsyncGenerator<AnswerEvent>): AsyncGenerator<AnswerEvent>;
+  /** What `meterAnswer` settles when the answer ends; absent when no budget is set. */
+  settlement?: BudgetSettlement;
+}
+
+/**
+ * The reservations of one question, by the names of the objects that hold them:
+ * plain data, so it travels with the answer to whoever runs it (the answer's
+ * Durable Object), which settles when the answer ends.
+ */
+export interface BudgetSettlement {
+  id: string;
+  promptEstimate: number;
+  objects: string[];
 }
 
 interface Held {
   scope: BudgetScope;
+  name: string;
   stub: DurableObjectStub<import('./token-budget.ts').TokenBudget>;
   result: ReserveResult;
 }
 
-const UNLIMITED = (maxNewTokens: number): BudgetHold => ({ maxNewTokens, meter: (answer) => answer });
+const UNLIMITED = (maxNewTokens: number): BudgetHold => ({ maxNewTokens });
 
 /**
  * Reserves the prompt's estimate plus the answer's maximum in every budget
@@ -57,7 +64,7 @@ export async function reserveBudget(
   const reserveIn = async (scope: BudgetScope, shard: Shard): Promise<Held> => {
     const stub = c.env.BUDGETS.get(c.env.BUDGETS.idFromName(shard.name));
     const window: BudgetWindow = scope === 'day' ? 'utc-day' : 'rolling-hour';
-    return { scope, stub, result: await stub.reserve(window, { ...request, limit: shard.limit }) };
+    return { scope, name: shard.name, stub, result: await stub.reserve(window, { ...request, limit: shard.limit }) };
   };
   const reservations: Promise<Held>[] = [];
   if (budgets.dailyTokens) {
@@ -93,11 +100,31 @@ export async function reserveBudget(
 
   return {
     maxNewTokens: granted - prompt,
-    meter: (answer) =>
-      metered(answer, prompt, (used) => {
-        for (const h of held) defer(used === undefined ? h.stub.release(request.id) : h.stub.settle(request.id, used));
-      }),
+    settlement: { id: request.id, promptEstimate: prompt, objects: held.map((h) => h.name) },
   };
+}
+
+/**
+ * Passes the answer through and, when it ends however it ends, settles the
+ * reservations with the upstream's reported usage (else its own count of
+ * prompt and text) and releases the rest. An answer that failed before its
+ * first token releases everything. `defer` keeps the settling calls alive
+ * after the answer's last event (`waitUntil`).
+ */
+export function meterAnswer(
+  answer: AsyncGenerator<AnswerEvent>,
+  settlement: BudgetSettlement | undefined,
+  budgets: DurableObjectNamespace<import('./token-budget.ts').TokenBudget>,
+  defer: (work: Promise<unknown>) => void,
+): AsyncGenerator<AnswerEvent> {
+  if (!settlement) return answer;
+  return metered(answer, settlement.promptEstimate, (used) => {
+    for (const name of settlement.objects) {
+      const stub = budgets.get(budgets.idFromName(name));
+      const work = used === undefined ? stub.release(settlement.id) : stub.settle(settlement.id, used);
+      defer(Promise.resolve(work).catch(() => {}));
+    }
+  });
 }
 
 interface Shard {

@@ -35,6 +35,13 @@ function encodeEvent({ id, event, data }: StreamEvent): Uint8Array {
   return encoder.encode(`${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
+/** What the visitor is told about a failure during the answer: an `UpstreamError`'s own words, else a generic line. */
+export function failureData(error: unknown): ErrorData {
+  return error instanceof UpstreamError
+    ? { code: error.code, message: error.message, retryAfter: error.retryAfterSeconds }
+    : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+}
+
 /**
  * The answer as an SSE body. Each event is encoded once and handed to the
  * runtime as it comes (Hono's `streamSSE` pipes every write through a
@@ -128,10 +135,7 @@ class AnswerRelay {
   }
 
   private sendFailure(controller: ReadableStreamDefaultController<Uint8Array>, error: unknown): void {
-    const data: ErrorData =
-      error instanceof UpstreamError
-        ? { code: error.code, message: error.message, retryAfter: error.retryAfterSeconds }
-        : { code: 'internal_error', message: 'Something went wrong on our side. Please try again.' };
+    const data = failureData(error);
     controller.enqueue(encodeEvent({ event: 'error', data }));
     Object.assign(this.outcome, { status: 'error', code: data.code });
   }

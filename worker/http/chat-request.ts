@@ -26,6 +26,8 @@ export const ChatRequestSchema = v.pipe(
     maxNewTokens: v.optional(
       v.pipe(v.number('must be a number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1')),
     ),
+    /** Whether the element keeps the conversation across reloads: an answer nobody reads then waits a while. */
+    persist: v.optional(v.picklist(['none', 'session', 'local'], 'must be "none", "session" or "local"')),
   }),
 );
 

@@ -102,7 +102,8 @@ describe('the optional Turnstile bot check (TURNSTILE_SECRET)', () => {
     await inFreshRateLimitWindow();
     expect((await statuses(first, 21)).at(-1)).toBe(429);
     expect(await statuses(second, 1)).toEqual([200]);
-  });
+    // Up to 15 s waiting for a fresh limiter window, then 22 answers, each through its own Durable Object.
+  }, 60_000);
 
   it('will not run with a Turnstile secret but no SESSION_SECRET', async () => {
     const response = await callWorkerWith(

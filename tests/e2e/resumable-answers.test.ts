@@ -1,0 +1,207 @@
+/**
+ * Issue 13, answers that survive: in Chromium, through `wrangler dev`, with the
+ * answer running in its Durable Object. A TCP proxy in front of the worker cuts
+ * every event stream mid-answer; a reload comes back for an unfinished answer;
+ * leaving and Stop still end the model's generation in time. Every bound here
+ * is a deadline waited for, not a timing measured.
+ */
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RequestRecord } from '../../demo/offline-model/server.ts';
+import { embeddingPage, startAttackScene, type AttackScene } from '../attack/support/attack-kit.ts';
+import { type CuttingProxy, startCuttingProxy } from '../support/cutting-proxy.ts';
+
+const GRACE_MS = 1500;
+const LONG_ANSWER = 'tokens=300,delay=20,first-delay=50';
+
+let scene: AttackScene;
+let proxy: CuttingProxy;
+
+beforeAll(async () => {
+  scene = await startAttackScene({ vars: { RESUME_GRACE_MS: String(GRACE_MS) } });
+  proxy = await startCuttingProxy(scene.stack.workerUrl, { cutAfterBytes: 700 });
+  const page = (workerUrl: string, persist: string) =>
+    embeddingPage({ workerUrl, body: `<falcon-chat heading="Resume" persist="${persist}"></falcon-chat>` });
+  scene.host.set('/cut', { html: page(proxy.url, 'session') });
+  scene.host.set('/local', { html: page(scene.stack.workerUrl, 'local') });
+  scene.host.set('/none', { html: page(scene.stack.workerUrl, 'none') });
+});
+afterAll(async () => {
+  await proxy?.close();
+  await scene?.stop();
+});
+
+let caseNumber = 0;
+const newTag = () => `resume-${++caseNumber}-${Date.now()}`;
+
+async function open(context: BrowserContext, path: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${scene.host.origin}${path}`);
+  await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
+  return page;
+}
+
+async function ask(page: Page, question: string): Promise<void> {
+  await page.locator('falcon-chat [part~="input"]').fill(question);
+  await page.locator('falcon-chat [part~="input"]').press('Enter');
+}
+
+/** The last answer as the element holds it (the text, not its rendering). */
+const lastAnswer = (page: Page) =>
+  page.evaluate(() => {
+    const message = (
+      document.querySelector('falcon-chat') as unknown as { messages: { content: string; status?: string }[] }
+    ).messages.at(-1)!;
+    return { content: message.content, status: message.status };
+  });
+
+async function waitForStatus(page: Page, status: string, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(
+    (wanted) =>
+      (document.querySelector('falcon-chat') as unknown as { messages: { status?: string }[] }).messages.at(-1)
+        ?.status === wanted,
+    status,
+    { timeout },
+  );
+}
+
+/** Waits until the last answer has more than `length` characters (and the transcript at least `messages` messages). */
+async function waitForText(page: Page, length: number, messages = 2): Promise<void> {
+  await page.waitForFunction(
+    ([wanted, count]) => {
+      const { messages } = document.querySelector('falcon-chat') as unknown as { messages: { content: string }[] };
+      return messages.length >= count && (messages.at(-1)?.content.length ?? 0) > wanted;
+    },
+    [length, messages],
+  );
+}
+
+async function records(tag: string): Promise<RequestRecord[]> {
+  return (await fetch(`${scene.stack.modelUrl}/_offline/log?tag=${tag}`)).json() as Promise<RequestRecord[]>;
+}
+
+/** What the model says to the prompt it was sent, asked again without streaming: the text the visitor must see. */
+async function modelText(record: RequestRecord): Promise<string> {
+  const body = record.body as { prompt: string; max_tokens?: number };
+  const response = await fetch(`${scene.stack.modelUrl}/v1/completions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ prompt: body.prompt, stream: false, max_tokens: body.max_tokens ?? 512 }),
+  });
+  const { choices } = (await response.json()) as { choices: { text: string }[] };
+  return choices[0].text.replace(/<\|endoftext\|>$/, '').trim();
+}
+
+async function closedWithin(tag: string, since: number, bound: number): Promise<void> {
+  const response = await fetch(
+    `${scene.stack.modelUrl}/_offline/wait?tag=${tag}&outcome=client-closed&timeout=${bound}`,
+  );
+  expect(response.status, `the model's answer for ${tag} was not cancelled within ${bound} ms`).toBe(200);
+  const record = (await response.json()) as RequestRecord;
+  expect(record.closedAt! - since).toBeLessThanOrEqual(bound);
+}
+
+describe('answers that survive', () => {
+  it('a connection cut again and again mid-answer still ends with exactly the model’s text, from one generation', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      const page = await open(context, '/cut');
+      const tag = newTag();
+      await ask(page, `Tell me a story @offline(tokens=100,delay=5,tag=${tag})`);
+      await waitForStatus(page, 'complete', 100_000);
+      expect(proxy.cuts).toBeGreaterThan(2);
+      const [record, ...others] = await records(tag);
+      expect(others).toEqual([]);
+      expect(record.outcome).toBe('completed');
+      const { content } = await lastAnswer(page);
+      expect(content.trim()).toBe(await modelText(record));
+      expect(await page.locator('falcon-chat [part~="error"]').count()).toBe(0);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
+  it('a reload mid-answer with persist="local" picks the answer up and completes it', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      const page = await open(context, '/local');
+      const tag = newTag();
+      await ask(page, `Tell me everything @offline(tokens=200,delay=10,tag=${tag})`);
+      await waitForText(page, 60);
+      await page.reload();
+      await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
+      await waitForStatus(page, 'complete', 30_000);
+      const [record, ...others] = await records(tag);
+      expect(others).toEqual([]);
+      expect((await lastAnswer(page)).content.trim()).toBe(await modelText(record));
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('closing the tab cancels within 1 s without persistence, within RESUME_GRACE_MS + 2 s with it', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      for (const [path, bound] of [
+        ['/none', 1000],
+        ['/local', GRACE_MS + 2000],
+      ] as const) {
+        const page = await open(context, path);
+        const tag = newTag();
+        await ask(page, `Tell me everything @offline(${LONG_ANSWER},tag=${tag})`);
+        await waitForText(page, 60);
+        const closedAt = Date.now();
+        await page.close();
+        await closedWithin(tag, closedAt, bound);
+      }
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('Stop after a reconnect cancels within 1 s', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      const page = await open(context, '/cut');
+      const tag = newTag();
+      const cutsBefore = proxy.cuts;
+      await ask(page, `Tell me everything @offline(${LONG_ANSWER},tag=${tag})`);
+      await expect.poll(() => proxy.cuts, { timeout: 20_000 }).toBeGreaterThan(cutsBefore);
+      await waitForText(page, 60);
+      const stoppedAt = Date.now();
+      await page.locator('falcon-chat [part~="stop-button"]').click();
+      await closedWithin(tag, stoppedAt, 1000);
+      expect((await lastAnswer(page)).status).toBe('stopped');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('two tabs holding the same stored conversation both show the answer as it streams, and Stop in either ends it', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      const [asking, watching] = [await open(context, '/local'), await open(context, '/local')];
+      const tag = newTag();
+      await ask(asking, `Tell me a story @offline(tokens=120,delay=10,tag=${tag})`);
+      // The other tab follows as a second reader of the same answer, while it streams.
+      await waitForStatus(watching, 'streaming', 10_000);
+      await waitForText(watching, 20);
+      await Promise.all([waitForStatus(asking, 'complete'), waitForStatus(watching, 'complete')]);
+      const [record, ...others] = await records(tag);
+      expect(others).toEqual([]);
+      const expected = await modelText(record);
+      expect((await lastAnswer(asking)).content.trim()).toBe(expected);
+      expect((await lastAnswer(watching)).content.trim()).toBe(expected);
+
+      const stopTag = newTag();
+      await ask(asking, `Tell me everything @offline(${LONG_ANSWER},tag=${stopTag})`);
+      await waitForText(watching, 60, 4);
+      const stoppedAt = Date.now();
+      await watching.locator('falcon-chat [part~="stop-button"]').click();
+      await closedWithin(stopTag, stoppedAt, 1000);
+      await waitForStatus(asking, 'stopped', 5000);
+    } finally {
+      await context.close();
+    }
+  });
+});

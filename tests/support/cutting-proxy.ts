@@ -1,0 +1,75 @@
+import { createServer, connect, type Socket } from 'node:net';
+
+export interface CuttingProxy {
+  /** The proxy's origin, in front of the target's. */
+  url: string;
+  /** How many connections it has cut. */
+  readonly cuts: number;
+  /** Cut the streams from now on (on at start) or let them through. */
+  cutting: boolean;
+  close(): Promise<void>;
+}
+
+/**
+ * A TCP proxy in front of `target` that breaks every event stream: once a
+ * connection has carried a `text/event-stream` response and `cutAfterBytes`
+ * of it, both sides are destroyed in the middle of whatever was passing (often
+ * inside an event), as a lift or a tunnel does to a phone's connection.
+ * Everything else (the page, the script) passes untouched.
+ */
+export async function startCuttingProxy(
+  target: string,
+  { cutAfterBytes }: { cutAfterBytes: number },
+): Promise<CuttingProxy> {
+  const { hostname, port } = new URL(target);
+  const sockets = new Set<Socket>();
+  let cuts = 0;
+  const proxy: CuttingProxy = {
+    url: '',
+    get cuts() {
+      return cuts;
+    },
+    cutting: true,
+    close: () =>
+      new Promise((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  const server = createServer((client) => {
+    const upstream = connect(Number(port), hostname);
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream);
+    let streamBytes = -1;
+    upstream.on('data', (chunk: Buffer) => {
+      if (streamBytes < 0 && /content-type: text\/event-stream/i.test(chunk.toString('latin1'))) streamBytes = 0;
+      if (streamBytes < 0 || !proxy.cutting) {
+        client.write(chunk);
+        return;
+      }
+      const room = cutAfterBytes - streamBytes;
+      streamBytes += chunk.length;
+      if (room > chunk.length) {
+        client.write(chunk);
+        return;
+      }
+      cuts++;
+      client.end(chunk.subarray(0, room), () => {
+        client.destroy();
+        upstream.destroy();
+      });
+    });
+    upstream.on('end', () => client.end());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  proxy.url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return proxy;
+}

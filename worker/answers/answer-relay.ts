@@ -1,0 +1,318 @@
+import { DurableObject } from 'cloudflare:workers';
+import { type AnswerOutcome, failureData } from '../http/answer-stream.ts';
+import { logEvent } from '../http/log.ts';
+import { meterAnswer } from '../budget/reserve-budget.ts';
+import { type AnswerEvent, streamAnswer } from '../model/upstream.ts';
+import type { AnswerAccess, AnswerPlan } from './answer-plan.ts';
+import { hashSecret } from './resume-handle.ts';
+
+/** How long a finished answer can still be resumed (and its handle works); then it is deleted. */
+export const RETENTION_MS = 10 * 60_000;
+/*
+ * Frames are written to storage once, when the answer ends (one row): a storage write holds the object's
+ * outgoing bytes until it is confirmed (the output gate). Writing every second made the 7-byte-chunks fault
+ * case show the end of the answer 5.4 s after the model's, 2.7 s without; and an object evicted mid-answer
+ * has lost its upstream anyway, while its readers already hold the text they saw.
+ */
+
+const encoder = new TextEncoder();
+const PING = encoder.encode(': ping\n\n');
+
+/** What the route tells the object about the reader of a resume or a stop. */
+export const ACCESS_HEADERS = { origin: 'X-Relay-Origin', secret: 'X-Relay-Secret', session: 'X-Relay-Session' };
+
+interface Reader {
+  controller: ReadableStreamDefaultController<Uint8Array>;
+  heartbeat: ReturnType<typeof setInterval>;
+  /** The connection has taken everything: the next frame goes out at once. */
+  wanted: boolean;
+  /** Frames that came while it had not: they go out together when it asks. */
+  pending: string;
+}
+
+/**
+ * Runs one answer (one object per answer: see README "Answers that survive").
+ * It calls the upstream, numbers each event (`id: 1`, `id: 2`, …), sends every
+ * event to every reader connected, and replays the events after any id to a
+ * reader that comes back. The frames live in memory while the answer runs and
+ * go to SQLite as one row when it ends, so a resume after the object was
+ * evicted still finds them; ten minutes after the end the
+ * alarm deletes everything, the handle with it.
+ *
+ * Nobody reading costs money: without persistence the upstream is cancelled
+ * the moment the last reader leaves (as when the worker relayed it directly);
+ * with it, after the plan's grace period. Stop cancels it at once.
+ */
+export class AnswerRelay extends DurableObject<Env> {
+  /** `frames[i]` is the event with id `i + 1`, as sent. */
+  private frames: string[] = [];
+  private saved = 0;
+  private phase: 'idle' | 'running' | 'ended' = 'idle';
+  private readonly readers = new Set<Reader>();
+  private upstream?: AbortController;
+  private plan?: AnswerPlan;
+  private outcome: AnswerOutcome = { status: 'cancelled', pieces: 0 };
+  private graceTimer?: ReturnType<typeof setTimeout>;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS frames (first_id INTEGER PRIMARY KEY, frames TEXT NOT NULL)');
+  }
+
+  override async fetch(request: Request): Promise<Response> {
+    const { pathname, searchParams } = new URL(request.url);
+    if (pathname === '/start') return this.start((await request.json()) as AnswerPlan);
+    const refusal = await this.refuse(request);
+    if (refusal) return refusal;
+    if (pathname === '/stop') {
+      this.end('stop');
+      return new Response(null, { status: 204 });
+    }
+    return eventStream(this.subscribe(Number(searchParams.get('from') ?? 0)));
+  }
+
+  /** Deletes the answer when its retention is over (or, as a backstop, long after it should have ended). */
+  override async alarm(): Promise<void> {
+    this.end('expired');
+    this.frames = [];
+    this.saved = 0;
+    await this.ctx.storage.deleteAll();
+  }
+
+  private async start(plan: AnswerPlan): Promise<Response> {
+    if (this.phase !== 'idle' || this.ctx.storage.kv.get('access')) {
+      return Response.json(
+        { error: { code: 'answer_exists', message: 'This answer has already started.' } },
+        { status: 409 },
+      );
+    }
+    this.plan = plan;
+    this.phase = 'running';
+    this.ctx.storage.kv.put('access', plan.access);
+    this.ctx.storage.kv.put('heartbeatMs', plan.heartbeatMs);
+    await this.ctx.storage.setAlarm(Date.now() + plan.policy.answerTimeoutMs + RETENTION_MS);
+    if (plan.keepText) this.outcome.text = '';
+
+    let upstreamResponded!: () => void;
+    const upstreamHeaders = new Promise<void>((resolve) => (upstreamResponded = resolve));
+    let upstreamStatus: number | undefined;
+    let upstreamResponseMs: number | undefined;
+    let retries = 0;
+    this.upstream = new AbortController();
+    const unmetered = streamAnswer(plan.request, plan.upstream, this.upstream.signal, {
+      ...plan.policy,
+      onUpstreamResponse: (status) => {
+        upstreamStatus = status;
+        upstreamResponseMs ??= Date.now() - plan.log.receivedAt;
+        upstreamResponded();
+      },
+      onRetry: () => retries++,
+    });
+    // Budgets are settled here, where the answer ends, whoever is still reading it.
+    const answer = meterAnswer(unmetered, plan.budget, this.env.BUDGETS, (work) => this.ctx.waitUntil(work));
+    const pumped = this.pump(answer).then(() =>
+      logEvent(this.outcome.status === 'error' ? 'warn' : 'info', 'answer', {
+        requestId: plan.log.requestId,
+        clientRequestId: plan.log.clientRequestId,
+        origin: plan.log.origin,
+        ...this.outcome,
+        durationMs: Date.now() - plan.log.receivedAt,
+        upstreamStatus,
+        upstreamResponseMs,
+        retries,
+        droppedTurns: plan.log.droppedTurns,
+        question: plan.log.question,
+      }),
+    );
+    // Waiting briefly for the upstream's response lets Server-Timing report it; the first heartbeat is never late.
+    await Promise.race([upstreamHeaders, pumped, sleep(Math.min(1000, plan.heartbeatMs))]);
+    const timings = [
+      `checks;dur=${upstreamResponseMs === undefined ? Date.now() - plan.log.receivedAt : 0};desc="worker checks"`,
+    ];
+    if (upstreamResponseMs !== undefined) timings.push(`upstream;dur=${upstreamResponseMs};desc="upstream response"`);
+    const first = `id: 0\nevent: answer\ndata: ${JSON.stringify({ handle: plan.handle })}\n\n`;
+    return eventStream(this.subscribe(0, first), { 'Server-Timing': timings.join(', ') });
+  }
+
+  /** Takes the answer's events one by one and sends each to every reader; a failure is the last event. */
+  private async pump(answer: AsyncGenerator<AnswerEvent>): Promise<void> {
+    const started = Date.now();
+    const { outcome } = this;
+    try {
+      for await (const event of answer) {
+        if (this.phase !== 'running') break;
+        if (event.type === 'text') {
+          outcome.firstTokenMs ??= Date.now() - started;
+          outcome.pieces++;
+          if (outcome.text !== undefined) outcome.text += event.text;
+          this.append(`event: token\ndata: {"text":${JSON.stringify(event.text)}}`);
+        } else {
+          const { type: _type, ...done } = event;
+          Object.assign(outcome, {
+            status: 'done',
+            finishReason: done.finishReason,
+            completionTokens: done.completionTokens,
+          });
+          this.append(`event: done\ndata: ${JSON.stringify({ ...done, ...this.plan?.doneExtras })}`);
+          this.finish();
+        }
+      }
+    } catch (error) {
+      // Stopped or abandoned: end() has already told the readers.
+      if (this.phase !== 'running') return;
+      const data = failureData(error);
+      Object.assign(outcome, { status: 'error', code: data.code });
+      this.append(`event: error\ndata: ${JSON.stringify(data)}`);
+      this.finish();
+    }
+    // An upstream that ended without `done` has already failed above; this is only reached after a stop.
+    if (this.phase === 'running') this.finish();
+  }
+
+  /** Numbers one event and sends it to every reader. */
+  private append(event: string): void {
+    const frame = `id: ${this.frames.length + 1}\n${event}\n\n`;
+    this.frames.push(frame);
+    for (const reader of this.readers) {
+      if (reader.wanted) send(reader, frame);
+      else reader.pending += frame;
+    }
+  }
+
+  /** Writes the frames not yet stored as one row. */
+  private flush(): void {
+    if (this.saved === this.frames.length) return;
+    this.ctx.storage.sql.exec(
+      'INSERT INTO frames (first_id, frames) VALUES (?, ?)',
+      this.saved + 1,
+      JSON.stringify(this.frames.slice(this.saved)),
+    );
+    this.saved = this.frames.length;
+  }
+
+  /** The answer is over (its last event is out): readers are let go, and the retention starts. */
+  private finish(): void {
+    this.phase = 'ended';
+    if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+    this.upstream?.abort();
+    this.flush();
+    this.ctx.storage.kv.put('ended', true);
+    void this.ctx.storage.setAlarm(Date.now() + RETENTION_MS);
+    for (const reader of this.readers) this.release(reader, true);
+  }
+
+  /** Cancels a running answer: `stop` from any tab, `abandoned` with nobody reading, `expired` by the alarm. */
+  private end(reason: 'stop' | 'abandoned' | 'expired'): void {
+    if (this.phase !== 'running') return;
+    this.append(`event: stopped\ndata: ${JSON.stringify({ reason })}`);
+    this.upstream?.abort(new DOMException(`The answer was ${reason === 'stop' ? 'stopped' : reason}`, 'AbortError'));
+    this.finish();
+  }
+
+  /** A reader from just after `from`: the events it missed at once, then each new one. */
+  private subscribe(from: number, first = ''): ReadableStream<Uint8Array> {
+    this.recover();
+    let reader: Reader | undefined;
+    const heartbeatMs = this.plan?.heartbeatMs ?? (this.ctx.storage.kv.get<number>('heartbeatMs') || 10_000);
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          const missed = first + this.frames.slice(Math.max(0, from)).join('');
+          if (missed) controller.enqueue(encoder.encode(missed));
+          if (this.phase !== 'running') {
+            controller.close();
+            return;
+          }
+          const added: Reader = { controller, wanted: false, pending: '', heartbeat: 0 as never };
+          // Only a connection with nothing waiting in it needs a ping to stay open.
+          added.heartbeat = setInterval(() => added.wanted && send(added, PING), heartbeatMs);
+          reader = added;
+          this.readers.add(reader);
+          if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
+        },
+        // A slow connection gets the frames that piled up as one chunk: fewer, larger writes, as a direct relay's batches grow.
+        pull: () => {
+          if (!reader) return;
+          if (reader.pending) send(reader, reader.pending);
+          else reader.wanted = true;
+        },
+        cancel: () => {
+          if (reader) this.release(reader, false);
+        },
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /** A reader is gone (or let go): when it was the last, the answer is cancelled now or after the grace period. */
+  private release(reader: Reader, close: boolean): void {
+    clearInterval(reader.heartbeat);
+    this.readers.delete(reader);
+    if (close) {
+      if (reader.pending) reader.controller.enqueue(encoder.encode(reader.pending));
+      reader.controller.close();
+    }
+    if (this.phase !== 'running' || this.readers.size > 0 || !this.plan) return;
+    if (this.plan.persist === 'none') this.end('abandoned');
+    else this.graceTimer = setTimeout(() => this.end('abandoned'), this.plan.graceMs);
+  }
+
+  /**
+   * After an eviction (a deploy, a restart) the object wakes up with only its
+   * storage: the stored frames come back, and an answer that was cut off
+   * there ends with the error a lost upstream connection gives.
+   */
+  private recover(): void {
+    if (this.phase !== 'idle') return;
+    for (const row of this.ctx.storage.sql.exec<{ frames: string }>('SELECT frames FROM frames ORDER BY first_id')) {
+      this.frames.push(...(JSON.parse(row.frames) as string[]));
+    }
+    this.saved = this.frames.length;
+    this.phase = 'ended';
+    if (this.ctx.storage.kv.get('ended')) return;
+    this.phase = 'running';
+    this.append(`event: error\ndata: ${JSON.stringify(failureData(new Error('evicted')))}`);
+    this.finish();
+  }
+
+  /** A 4xx naming what is wrong, or nothing when the reader may have the answer. */
+  private async refuse(request: Request): Promise<Response | undefined> {
+    const access = this.ctx.storage.kv.get<AnswerAccess>('access');
+    const secret = request.headers.get(ACCESS_HEADERS.secret) ?? '';
+    if (!access || (await hashSecret(secret)) !== access.secretHash) {
+      return refusal(404, 'answer_not_found', 'This answer has expired or never existed. Ask the question again.');
+    }
+    if (request.headers.get(ACCESS_HEADERS.origin) !== access.origin) {
+      return refusal(403, 'answer_other_origin', 'This answer belongs to another site.');
+    }
+    if (access.session !== undefined && request.headers.get(ACCESS_HEADERS.session) !== access.session) {
+      return refusal(403, 'answer_other_session', 'This answer belongs to another chat session.');
+    }
+    return undefined;
+  }
+}
+
+function send(reader: Reader, frame: string | Uint8Array): void {
+  reader.controller.enqueue(typeof frame === 'string' ? encoder.encode(frame) : frame);
+  reader.pending = '';
+  reader.wanted = false;
+}
+
+function refusal(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+function eventStream(body: ReadableStream<Uint8Array>, headers: Record<string, string> = {}): Response {
+  return new Response(body, {
+    headers: {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-cache',
+      'X-Accel-Buffering': 'no',
+      ...headers,
+    },
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
