@@ -119,16 +119,14 @@ export interface ErrorData {
 
 /**
  * One SSE event of the answer. `id`, when present, goes out as the event's
- * `id:` line, so a client can say where it left off.
+ * `id:` line, so a client can say where it left off. Event 0, `answer`, carries
+ * the resume handle (see `GET /api/chat/<handle>?from=<id>`); `stopped` says the
+ * answer ended by Stop (from any tab) or because nobody was reading it.
  */
-export type StreamEvent = {
-  id?: string;
-} & /** Event 0 of an answer: its resume handle (see `GET /api/chat/<handle>?from=<id>`). */
-(
+export type StreamEvent = { id?: string } & (
   | { event: 'answer'; data: { handle: string } }
   | { event: 'token'; data: TokenData }
   | { event: 'done'; data: DoneData }
-  /** The answer ended by Stop (from any tab) or because nobody was reading it. */
   | { event: 'stopped'; data: Record<string, never> }
   | { event: 'error'; data: ErrorData }
 );
