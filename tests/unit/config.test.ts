@@ -6,7 +6,8 @@ const env = (vars: Record<string, string>) => vars as unknown as Env;
 describe('readConfig', () => {
   it('gives defaults to an empty environment', () => {
     const config = readConfig(env({}));
-    expect(config.upstream.promptFormat).toBe('falcon');
+    // The shipped default is the router with a model it serves, which takes chat messages.
+    expect(config.upstream.promptFormat).toBe('chat');
     expect(config.systemMessagePolicy).toBe('client');
     expect(config.limits.contextTokens).toBeGreaterThan(0);
     expect(config.logContent).toBe(false);
