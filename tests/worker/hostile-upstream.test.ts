@@ -67,7 +67,7 @@ describe("the upstream's done fields", () => {
     const { raw, last, text } = await chat(ask(`Hello ${directive}`));
     expect(text).toMatch(/offline/i);
     // A known reason, and no counts that are not non-negative whole numbers.
-    expect(last).toEqual({ event: 'done', data: { finishReason: 'stop' } });
+    expect(last).toEqual({ id: expect.any(String), event: 'done', data: { finishReason: 'stop' } });
     expect(raw).not.toContain(TEST_HF_TOKEN);
     expect(raw).not.toContain('Bearer');
     const answerLine = lines.find((line) => line.includes('"msg":"answer"'));
@@ -80,6 +80,7 @@ describe("the upstream's done fields", () => {
   it('ordinary counts and reasons still come through', async () => {
     const { last } = await chat(ask(`Hello ${scenario({ tokens: 12 }).directive}`, { maxNewTokens: 5 }));
     expect(last).toEqual({
+      id: expect.any(String),
       event: 'done',
       data: { finishReason: 'length', promptTokens: expect.any(Number), completionTokens: 5 },
     });
