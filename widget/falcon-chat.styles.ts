@@ -486,6 +486,13 @@ export const styles = [
       top: calc(100% + 0.25rem);
     }
 
+    /* Send and Stop sit at the panel's inline end: their tips open toward its middle, never past its edge. */
+    .composer .tip {
+      left: auto;
+      inset-inline-end: 0;
+      translate: none;
+    }
+
     .edit {
       display: grid;
       gap: calc(var(--falcon-chat-spacing) / 2);

@@ -62,7 +62,8 @@ async function askAs(visitor: string, body: unknown, origin = 'https://site.exam
   const text = await response.text();
   const retryAfter = Number(response.headers.get('retry-after') ?? 0);
   if (response.status !== 200) return { status: response.status, retryAfter, error: JSON.parse(text).error };
-  const done = text.split('\n\n').find((block) => block.startsWith('event: done'));
+  // Each event carries its SSE id first (resumable answers).
+  const done = text.split('\n\n').find((block) => block.split('\n').includes('event: done'));
   const data = JSON.parse(done!.split('\ndata: ')[1]) as { promptTokens: number; completionTokens: number };
   usage.push(data.promptTokens + data.completionTokens);
   return { status: 200, retryAfter, usage: data.promptTokens + data.completionTokens };
