@@ -1,6 +1,6 @@
 import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import { exports } from 'cloudflare:workers';
-import { inject } from 'vitest';
+import { afterEach, beforeEach, inject, vi } from 'vitest';
 import app from '../../worker/index.ts';
 import type { ChatRequestBody, TokenData } from '../../widget/wire-contract.ts';
 
@@ -168,4 +168,20 @@ export async function readUntil(response: Response, marker: string): Promise<str
   await reader.cancel();
   seenResponses.push({ headers: JSON.stringify([...response.headers]), body: received });
   return received;
+}
+
+/**
+ * What the worker prints to the console in each test of the file that calls this (at its top level): one
+ * array, emptied before each test, holding each `console.log`/`warn`/`error` call's arguments joined by spaces.
+ */
+export function captureConsole(): string[] {
+  const lines: string[] = [];
+  beforeEach(() => {
+    lines.length = 0;
+    for (const level of ['log', 'warn', 'error'] as const) {
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
+    }
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return lines;
 }

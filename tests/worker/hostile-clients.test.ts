@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ask,
   callWorkerWith,
@@ -9,18 +9,12 @@ import {
   SITE,
   scenario,
   upstreamRecords,
+  captureConsole,
 } from './helpers.ts';
 
 // Issue 11, weaknesses 6, 11 and 12: what an anonymous client can make the worker do.
 
-let lines: string[] = [];
-beforeEach(() => {
-  lines = [];
-  for (const level of ['log', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  }
-});
-afterEach(() => vi.restoreAllMocks());
+const lines = captureConsole();
 
 const BOT_CHECK: Partial<Env> = {
   TURNSTILE_SECRET: '1x0000000000000000000000000000000AA',

@@ -1,18 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { TEST_HF_TOKEN } from '../support/test-token.ts';
-import { ask, chat, scenario, upstreamEnded } from './helpers.ts';
+import { captureConsole, ask, chat, scenario, upstreamEnded } from './helpers.ts';
 
 // Issue 11, weaknesses 7 and 9: what a broken or hostile upstream sends is bounded in size and time,
 // and nothing it says reaches the visitor's `done` event or the log unchecked.
 
-let lines: string[] = [];
-beforeEach(() => {
-  lines = [];
-  for (const level of ['log', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  }
-});
-afterEach(() => vi.restoreAllMocks());
+const lines = captureConsole();
 
 describe('an upstream that never ends a line or an error body', () => {
   it('an event line past 64 KiB fails as unreadable at once, and the upstream is cancelled', async () => {

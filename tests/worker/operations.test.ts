@@ -1,14 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ask, callWorker, callWorkerWith, chat, chatRequest, readAll, scenario } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { captureConsole, ask, callWorker, callWorkerWith, chat, chatRequest, readAll, scenario } from './helpers.ts';
 
-let lines: string[] = [];
-beforeEach(() => {
-  lines = [];
-  for (const level of ['log', 'warn', 'error'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' ')));
-  }
-});
-afterEach(() => vi.restoreAllMocks());
+const lines = captureConsole();
 
 const logged = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>);
 
@@ -39,7 +32,7 @@ describe('operating it', () => {
     expect(lines.join('\n')).not.toContain('Private words');
     expect(lines.join('\n')).not.toMatch(/offline demo model/i);
 
-    lines = [];
+    lines.length = 0;
     await chat(ask(`Logged words ${scenario().directive}`), { LOG_CONTENT: 'true' });
     const answer = logged().find((line) => line.msg === 'answer');
     expect(answer?.question).toContain('Logged words');
