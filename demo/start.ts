@@ -22,7 +22,13 @@ if (!devVars.HF_TOKEN) {
   console.log('Using HF_TOKEN from .dev.vars');
 }
 
-const worker = await startWranglerDev({ port, vars, echo: process.env.VERBOSE === '1' });
+// The demo's answers and budgets survive restarts, in wrangler's usual place (relative to the repository).
+const worker = await startWranglerDev({
+  port,
+  vars,
+  echo: process.env.VERBOSE === '1',
+  persistTo: '.wrangler/state',
+});
 console.log(`\nfalcon-chat demo: http://127.0.0.1:${port}/\n(Ctrl+C to stop)`);
 
 let stopping = false;

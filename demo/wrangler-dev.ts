@@ -1,5 +1,8 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -16,7 +19,12 @@ export interface WranglerDevOptions {
    * copy, so that edits and rebuilds meanwhile do not make wrangler dev restart the worker under them.
    */
   root?: string;
-  /** Where Durable Objects keep their state (default `.wrangler/state`); a test's own directory survives its restarts. */
+  /**
+   * Where Durable Objects keep their state. The default is a fresh temporary directory, deleted on stop: every
+   * answer leaves an object with a pending clean-up alarm, and a wrangler dev started over thousands of overdue
+   * alarms (a test suite's worth) runs them all before it answers anyone. `npm start` keeps `.wrangler/state`;
+   * a test that restarts the worker passes its own directory, which survives the restart.
+   */
   persistTo?: string;
 }
 
@@ -43,6 +51,7 @@ export async function startWranglerDev({
   persistTo,
 }: WranglerDevOptions = {}): Promise<WranglerDev> {
   const httpPort = port || (await freePort());
+  const temporaryState = persistTo ? undefined : mkdtempSync(join(tmpdir(), 'falcon-chat-state-'));
   const inspectorPort = await freePort();
   const args = [
     'dev',
@@ -54,7 +63,8 @@ export async function startWranglerDev({
     String(inspectorPort),
     '--show-interactive-dev-session=false',
     ...Object.entries(vars).flatMap(([name, value]) => ['--var', `${name}:${value}`]),
-    ...(persistTo ? ['--persist-to', persistTo] : []),
+    '--persist-to',
+    persistTo ?? temporaryState!,
   ];
   const child = spawn(`${repoRoot}node_modules/.bin/wrangler`, args, {
     cwd: root,
@@ -83,7 +93,12 @@ export async function startWranglerDev({
     child.once('exit', (code) => reject(new Error(`wrangler dev exited (${code}) before it was ready:\n${output}`)));
   });
 
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', () => {
+      if (temporaryState) rmSync(temporaryState, { recursive: true, force: true });
+      resolve();
+    }),
+  );
   return {
     url,
     pid: child.pid!,
