@@ -35,8 +35,6 @@ import { generateResponseJson, generateStreamEncoder, nativeErrorEvents } from '
 export interface Job {
   request: GenerateRequest;
   streaming: boolean;
-  /** What a null `return_full_text` means on this route. */
-  returnFullTextDefault: boolean;
   /** The user's question, which the demo answer quotes. */
   question: string;
   /** Served like vLLM's OpenAI server rather than TGI (only on the OpenAI routes). */
@@ -58,7 +56,7 @@ export interface Refusal {
 
 export interface JobContext {
   scenario: Scenario;
-  /** The served model: `/info.model_id`, or the model of a router-shaped path. */
+  /** The served model: `/info.model_id`. */
   servedModel: string;
   /** Unix seconds. */
   created: number;
@@ -66,10 +64,8 @@ export interface JobContext {
 
 export function jobFor(route: RouteName, body: Record<string, unknown>, context: JobContext): Job | Refusal {
   switch (route) {
-    case 'generate':
     case 'generate_stream':
-    case 'compat':
-      return nativeJob(route, body);
+      return nativeJob(body);
     case 'chat_completions':
       return chatJob(body, context);
     case 'completions':
@@ -79,22 +75,19 @@ export function jobFor(route: RouteName, body: Record<string, unknown>, context:
   }
 }
 
-function nativeJob(route: RouteName, body: Record<string, unknown>): Job {
+function nativeJob(body: Record<string, unknown>): Job {
   const inputs = body.inputs as string;
   // Without `parameters` TGI samples (`default_parameters()` sets do_sample, §1.2).
   const parameters = (body.parameters as GenerateParameters | undefined) ?? { do_sample: true };
-  const streaming = route === 'generate_stream' || (route === 'compat' && body.stream === true);
   return {
     request: { inputs, parameters },
-    streaming,
-    returnFullTextDefault: route === 'compat',
+    streaming: true,
     question: questionInPrompt(inputs),
     vllm: false,
     errorPayloads: nativeErrorEvents,
     encoder: generateStreamEncoder,
-    // `/` answers a one-element array (§1.1).
-    body: (result, request) =>
-      route === 'compat' ? [generateResponseJson(result, request)] : generateResponseJson(result, request),
+    // The `json-200` fault answers the stream with /generate's whole-answer JSON.
+    body: generateResponseJson,
   };
 }
 
@@ -149,7 +142,6 @@ function chatJob(body: Record<string, unknown>, context: JobContext): Job {
       },
     },
     streaming: body.stream === true,
-    returnFullTextDefault: false,
     question: questionInMessages(messages),
     vllm: isVllm,
     llamaCpp: isLlamaCpp,
@@ -198,7 +190,6 @@ function completionsJob(body: Record<string, unknown>, context: JobContext): Job
     },
     streaming,
     // `return_full_text` and `details` in the body are ignored here (§1.12).
-    returnFullTextDefault: false,
     question: questionInPrompt(inputs),
     vllm: isVllm,
     errorPayloads: openAiErrorEvents,

@@ -38,7 +38,3 @@ export function infoJson(modelId: string, limits: ModelLimits): string {
     docker_label: DOCKER_LABEL,
   });
 }
-
-export function modelsJson(modelId: string): string {
-  return toSerdeJson({ object: 'list', data: [{ id: modelId, object: 'model', created: 0, owned_by: modelId }] });
-}

@@ -2,10 +2,9 @@
  * The Rust request types of TGI's router (`router/src/lib.rs`), reduced to what serde
  * checks while deserialising them, so a body of the wrong shape gets axum's 422
  * `Failed to deserialize the JSON body into the target type: <path>: <serde message>`
- * (docs/upstream-protocol.md §1.3). Unknown fields are ignored, as TGI has no
- * `deny_unknown_fields` (§1.2).
+ * (docs/upstream-protocol.md §1.3), without serde's `at line L column C`: nothing
+ * here reads it. Unknown fields are ignored, as TGI has no `deny_unknown_fields` (§1.2).
  */
-import { memberPath, serdePosition, type ValueSpan } from './serde-json-parse.ts';
 
 export type FieldType =
   | { kind: 'string' | 'bool' | 'f32' | 'u32' | 'u64' | 'usize' | 'i32' | 'any' }
@@ -16,7 +15,7 @@ export type FieldType =
   | {
       kind: 'custom';
       name: string;
-      check: (value: unknown, path: string, spans: Map<string, ValueSpan>) => string | null;
+      check: (value: unknown) => string | null;
     };
 
 interface Field {
@@ -67,17 +66,6 @@ export const generateRequest: FieldType = {
     inputs: { type: string, required: true },
     parameters: { type: generateParameters },
     add_special_tokens: { type: bool },
-  },
-};
-
-/** `POST /`: the same plus `stream`. */
-export const compatGenerateRequest: FieldType = {
-  kind: 'struct',
-  name: 'CompatGenerateRequest',
-  fields: {
-    inputs: { type: string, required: true },
-    parameters: { type: generateParameters },
-    stream: { type: bool },
   },
 };
 
@@ -169,133 +157,108 @@ export const completionRequest: FieldType = {
 };
 
 const INTEGER_RANGES = {
-  u32: [0n, 0xffff_ffffn],
-  u64: [0n, 0xffff_ffff_ffff_ffffn],
-  usize: [0n, 0xffff_ffff_ffff_ffffn],
-  i32: [-0x8000_0000n, 0x7fff_ffffn],
+  u32: [0, 0xffff_ffff],
+  u64: [0, Number.MAX_SAFE_INTEGER],
+  usize: [0, Number.MAX_SAFE_INTEGER],
+  i32: [-0x8000_0000, 0x7fff_ffff],
 } as const;
 
 /**
  * Checks `value` against `type` in document order, as serde visits it. Returns the
  * text after "Failed to deserialize the JSON body into the target type: ", or null.
  */
-export function checkShape(
-  value: unknown,
-  type: FieldType,
-  spans: Map<string, ValueSpan>,
-  bytes: Uint8Array,
-): string | null {
-  const failure = firstMismatch(value, type, '', spans);
+export function checkShape(value: unknown, type: FieldType): string | null {
+  const failure = firstMismatch(value, type, '');
   if (!failure) return null;
-  const prefix = failure.path === '' ? '' : `${failure.path}: `;
-  return `${prefix}${failure.message} at ${serdePosition(bytes, failure.at)}`;
+  return failure.path === '' ? failure.message : `${failure.path}: ${failure.message}`;
 }
 
 interface Mismatch {
   path: string;
   message: string;
-  at: number;
 }
 
-function firstMismatch(value: unknown, type: FieldType, path: string, spans: Map<string, ValueSpan>): Mismatch | null {
-  const span = spans.get(path) ?? { start: 0, end: 0 };
-  // serde reports a wrong scalar after reading it, a wrong container before entering it.
+/** A member's path, written as serde_path_to_error writes it: `parameters.stop[0]`. */
+function memberPath(parent: string, key: string | number): string {
+  if (typeof key === 'number') return `${parent}[${key}]`;
+  return parent === '' ? key : `${parent}.${key}`;
+}
+
+function firstMismatch(value: unknown, type: FieldType, path: string): Mismatch | null {
   const invalidType = (expected: string): Mismatch => ({
     path,
-    message: `invalid type: ${describeUnexpected(value, span.numberText)}, expected ${expected}`,
-    at: typeof value === 'object' && value !== null ? span.start : span.end,
+    message: `invalid type: ${describeUnexpected(value)}, expected ${expected}`,
   });
   switch (type.kind) {
     case 'any':
       return null;
     case 'option':
-      return value === null ? null : firstMismatch(value, type.of, path, spans);
+      return value === null ? null : firstMismatch(value, type.of, path);
     case 'string':
       return typeof value === 'string' ? null : invalidType('a string');
     case 'bool':
       return typeof value === 'boolean' ? null : invalidType('a boolean');
     case 'f32':
-      return typeof value === 'number' || typeof value === 'bigint' ? null : invalidType('f32');
+      return typeof value === 'number' ? null : invalidType('f32');
     case 'u32':
     case 'u64':
     case 'usize':
     case 'i32': {
-      const isInteger =
-        typeof value === 'bigint' || (typeof value === 'number' && /^-?\d+$/.test(span.numberText ?? ''));
-      if (!isInteger) return invalidType(type.kind);
+      if (!Number.isInteger(value)) return invalidType(type.kind);
       const [min, max] = INTEGER_RANGES[type.kind];
-      const integer = BigInt(value as number | bigint);
+      const integer = value as number;
       if (integer >= min && integer <= max) return null;
-      return { path, message: `invalid value: integer \`${integer}\`, expected ${type.kind}`, at: span.end };
+      return { path, message: `invalid value: integer \`${integer}\`, expected ${type.kind}` };
     }
-    case 'seq': {
-      if (!Array.isArray(value)) return invalidType('a sequence');
-      for (let i = 0; i < value.length; i++) {
-        const mismatch = firstMismatch(value[i], type.of, memberPath(path, i), spans);
-        if (mismatch) return mismatch;
-      }
-      return null;
-    }
+    case 'seq':
+      return Array.isArray(value) ? firstInSeq(value, type.of, path) : invalidType('a sequence');
     case 'custom': {
-      const message = type.check(value, path, spans);
-      return message === null ? null : { path, message, at: span.end };
+      const message = type.check(value);
+      return message === null ? null : { path, message };
     }
-    case 'struct': {
-      if (Array.isArray(value)) return positionalMismatch(value, type, path, spans);
-      if (!isObject(value)) return invalidType(`struct ${type.name}`);
-      const byName = new Map<string, [string, Field]>();
-      for (const [name, field] of Object.entries(type.fields)) {
-        byName.set(name, [name, field]);
-        if (field.alias) byName.set(field.alias, [name, field]);
-      }
-      const seen = new Set<string>();
-      for (const [key, member] of Object.entries(value)) {
-        const entry = byName.get(key);
-        if (!entry) continue;
-        seen.add(entry[0]);
-        const mismatch = firstMismatch(member, entry[1].type, memberPath(path, key), spans);
-        if (mismatch) return mismatch;
-      }
-      for (const [name, field] of Object.entries(type.fields)) {
-        if (field.required && !seen.has(name)) return { path, message: `missing field \`${name}\``, at: span.end };
-      }
-      return null;
-    }
+    case 'struct':
+      return isObject(value) ? firstInStruct(value, type, path) : invalidType(`struct ${type.name}`);
   }
 }
 
-/** serde's derived structs also accept an array, its elements taken as the fields in order. */
-function positionalMismatch(
-  value: unknown[],
-  type: Extract<FieldType, { kind: 'struct' }>,
-  path: string,
-  spans: Map<string, ValueSpan>,
-): Mismatch | null {
-  const fields = Object.values(type.fields);
-  for (const [position, field] of fields.entries()) {
-    if (position >= value.length) {
-      if (!field.required) continue;
-      const message = `invalid length ${value.length}, expected struct ${type.name} with ${fields.length} elements`;
-      return { path, message, at: spans.get(path)?.end ?? 0 };
-    }
-    const mismatch = firstMismatch(value[position], field.type, memberPath(path, position), spans);
+function firstInSeq(items: unknown[], type: FieldType, path: string): Mismatch | null {
+  for (let i = 0; i < items.length; i++) {
+    const mismatch = firstMismatch(items[i], type, memberPath(path, i));
     if (mismatch) return mismatch;
   }
-  if (value.length <= fields.length) return null;
-  // serde_json's `end_seq` peeks at the first element too many.
-  return { path, message: 'trailing characters', at: (spans.get(memberPath(path, fields.length))?.start ?? 0) + 1 };
+  return null;
+}
+
+function firstInStruct(
+  value: Record<string, unknown>,
+  type: Extract<FieldType, { kind: 'struct' }>,
+  path: string,
+): Mismatch | null {
+  const byName = new Map<string, [string, Field]>();
+  for (const [name, field] of Object.entries(type.fields)) {
+    byName.set(name, [name, field]);
+    if (field.alias) byName.set(field.alias, [name, field]);
+  }
+  const seen = new Set<string>();
+  for (const [key, member] of Object.entries(value)) {
+    const entry = byName.get(key);
+    if (!entry) continue;
+    seen.add(entry[0]);
+    const mismatch = firstMismatch(member, entry[1].type, memberPath(path, key));
+    if (mismatch) return mismatch;
+  }
+  for (const [name, field] of Object.entries(type.fields)) {
+    if (field.required && !seen.has(name)) return { path, message: `missing field \`${name}\`` };
+  }
+  return null;
 }
 
 /** serde's `Unexpected` as Display writes it: "integer `5`", "string \"x\"", "map". */
-export function describeUnexpected(value: unknown, numberText?: string): string {
+export function describeUnexpected(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'boolean') return `boolean \`${value}\``;
-  if (typeof value === 'bigint') return `integer \`${value}\``;
-  if (typeof value === 'number') {
-    if (numberText === undefined || /^-?\d+$/.test(numberText)) return `integer \`${value}\``;
-    const text = String(value);
-    return `floating point \`${/[.e]/.test(text) ? text : `${text}.0`}\``;
-  }
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? `integer \`${value}\`` : `floating point \`${value}\``;
   if (typeof value === 'string') return `string ${JSON.stringify(value)}`;
   if (Array.isArray(value)) return 'sequence';
   return 'map';

@@ -15,16 +15,9 @@ import {
   type InferError,
 } from './infer-error.ts';
 import { jobFor, type Job } from './jobs.ts';
-import { infoJson, modelsJson } from './model-card.ts';
+import { infoJson } from './model-card.ts';
 import { promptTexts } from './prompt.ts';
-import {
-  chatRequest,
-  checkShape,
-  compatGenerateRequest,
-  completionRequest,
-  generateRequest,
-  type FieldType,
-} from './request-shapes.ts';
+import { chatRequest, checkShape, completionRequest, generateRequest, type FieldType } from './request-shapes.ts';
 import { matchRoute, type RouteName } from './routes.ts';
 import {
   directiveItems,
@@ -36,7 +29,6 @@ import {
   type ScenarioItems,
 } from './scenario.ts';
 import { answerScript, type ScriptedToken } from './script.ts';
-import { parseSerdeJson } from './serde-json-parse.ts';
 import { toSerdeJson, JsonFloat } from './serde-json.ts';
 import { inBandErrorPlan, planStream, type StreamAction } from './stream-plan.ts';
 import {
@@ -123,9 +115,7 @@ const JSON_TYPE: Header = ['content-type', 'application/json'];
 const TEXT_TYPE: Header = ['content-type', 'text/plain; charset=utf-8'];
 
 const SHAPES: Partial<Record<RouteName, FieldType>> = {
-  generate: generateRequest,
   generate_stream: generateRequest,
-  compat: compatGenerateRequest,
   chat_completions: chatRequest,
   completions: completionRequest,
 };
@@ -151,10 +141,10 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
   const match = matchRoute(request.method, split.path);
   // axum's own 404 and 405 have empty bodies.
   if (!match.ok) return body(match.status, match.allow ? [['allow', match.allow]] : [], '');
-  const { route } = match;
-  facts.route = route.name;
+  const route = match.route;
+  facts.route = route;
 
-  const parsed = request.method === 'POST' ? parseSerdeJson(request.body) : null;
+  const parsed = request.method === 'POST' ? parseJson(request.body) : null;
   let scenario: Scenario;
   try {
     scenario = resolveScenario(
@@ -174,27 +164,13 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
     scenario = { ...scenario, fault: 'none' };
   }
   facts.scenario = scenario;
-  const servedModel = route.pathModel ?? config.modelId;
+  const servedModel = config.modelId;
 
-  switch (route.name) {
+  switch (route) {
     case 'health':
       return body(200, [], '');
     case 'info':
       return body(200, [JSON_TYPE], infoJson(config.modelId, config.limits));
-    case 'models':
-      return body(200, [JSON_TYPE], modelsJson(config.modelId));
-    case 'hub_model':
-      // The mapping `?expand[]=inferenceProviderMapping` asks for: served live by hf-inference.
-      return body(
-        200,
-        [JSON_TYPE],
-        JSON.stringify({
-          id: servedModel,
-          inferenceProviderMapping: {
-            'hf-inference': { status: 'live', providerId: servedModel, task: 'text-generation' },
-          },
-        }),
-      );
   }
 
   // A server error whose JSON body never ends (or only after `line-bytes`): a client must not read it whole.
@@ -217,11 +193,11 @@ export function answerRequest(request: ModelRequest, config: ModelConfig): Model
     return body(415, [TEXT_TYPE], 'Expected request with `Content-Type: application/json`');
   }
   if (!parsed?.ok) return body(400, [TEXT_TYPE], `Failed to parse the request body as JSON: ${parsed?.message}`);
-  const shapeError = checkShape(parsed.value, SHAPES[route.name]!, parsed.spans, parsed.bytes);
+  const shapeError = checkShape(parsed.value, SHAPES[route]!);
   if (shapeError)
     return body(422, [TEXT_TYPE], `Failed to deserialize the JSON body into the target type: ${shapeError}`);
 
-  const job = jobFor(route.name, parsed.value as Record<string, unknown>, {
+  const job = jobFor(route, parsed.value as Record<string, unknown>, {
     scenario,
     servedModel,
     created: config.now(),
@@ -272,9 +248,7 @@ function streamResponse(
   // TGI's order: streaming checks, then the overload semaphore, then validation (§1.2).
   const refusal =
     checkStreamable(job.request.parameters) ?? (scenario.fault === 'error-before-first' ? OVERLOADED : null);
-  const validated: Validated = refusal
-    ? { ok: false, error: refusal }
-    : validate(job.request, config.limits, job.returnFullTextDefault);
+  const validated: Validated = refusal ? { ok: false, error: refusal } : validate(job.request, config.limits);
   // llama-server refuses a request it cannot run with a 400 before streaming.
   if (!validated.ok && job.llamaCpp && validated.error !== OVERLOADED) {
     const refusal = llamaCppRefusalJson(validated.error, config.limits.maxTotalTokens);
@@ -345,7 +319,7 @@ function wholeResponse(job: Job, scenario: Scenario, config: ModelConfig, facts:
     paceTokens,
   });
   if (scenario.fault === 'error-before-first') return errorBody(OVERLOADED, 0, true);
-  const validated = validate(job.request, config.limits, job.returnFullTextDefault);
+  const validated = validate(job.request, config.limits);
   if (!validated.ok) return errorBody(validated.error);
   const valid = validated.request;
   const generation = runGeneration(job, valid, scenario, config);
@@ -459,6 +433,17 @@ function isJsonContentType(header: string | undefined): boolean {
   const essence = header?.split(';')[0].trim().toLowerCase() ?? '';
   const [type, subtype = ''] = essence.split('/');
   return type === 'application' && (subtype === 'json' || subtype.endsWith('+json'));
+}
+
+type ParsedBody = { ok: true; value: unknown } | { ok: false; message: string };
+
+/** The body as JSON. axum words a syntax error as serde_json does; the worker never sends one, so JSON.parse's words do. */
+function parseJson(bytes: Uint8Array): ParsedBody {
+  try {
+    return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };
+  } catch (error) {
+    return { ok: false, message: (error as Error).message };
+  }
 }
 
 function scenarioProblem(error: unknown): string {

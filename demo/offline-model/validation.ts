@@ -74,15 +74,8 @@ export function checkStreamable(parameters: GenerateParameters): InferError | nu
   return null;
 }
 
-/**
- * `Validation::validate`. `returnFullTextDefault` is the route's default for a null
- * `return_full_text` (true on `/` for a text-generation model, §1.2).
- */
-export function validate(
-  { inputs, parameters }: GenerateRequest,
-  limits: ModelLimits = FALCON_LIMITS,
-  returnFullTextDefault = false,
-): Validated {
+/** `Validation::validate`; a null `return_full_text` is false on every route served here (§1.2). */
+export function validate({ inputs, parameters }: GenerateRequest, limits: ModelLimits = FALCON_LIMITS): Validated {
   const fail = (text: string): Validated => ({ ok: false, error: validationError(text) });
   const { temperature, top_k: topK, top_p: topP, typical_p: typicalP } = parameters;
 
@@ -142,7 +135,7 @@ export function validate(
       sampling,
       seed: parameters.seed ?? randomSeedFor(inputs),
       details: parameters.details ?? false,
-      returnFullText: parameters.return_full_text ?? returnFullTextDefault,
+      returnFullText: parameters.return_full_text ?? false,
     },
   };
 }

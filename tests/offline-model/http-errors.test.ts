@@ -47,15 +47,6 @@ describe('validation on /generate_stream: HTTP 200, one in-band event, no [DONE]
 });
 
 describe('validation elsewhere', () => {
-  it('by status on /generate', async () => {
-    const response = await post(`${model.url}/generate`, { inputs: PROMPT, parameters: { temperature: 0 } });
-    expect([response.status, response.headers['content-type'], response.text]).toEqual([
-      422,
-      'application/json',
-      '{"error":"Input validation error: `temperature` must be strictly positive","error_type":"validation"}',
-    ]);
-  });
-
   it('in-band then [DONE] on the OpenAI routes', async () => {
     const chat = await post(`${model.url}/v1/chat/completions`, {
       messages: [{ role: 'user', content: 'Hi' }],
@@ -78,7 +69,7 @@ describe('validation elsewhere', () => {
 
 describe("axum's rejections, in text/plain", () => {
   it('415 without a JSON content type', async () => {
-    const response = await send(`${model.url}/generate`, {
+    const response = await send(`${model.url}/v1/completions`, {
       body: '{"inputs":"x"}',
       headers: { 'content-type': 'text/plain' },
     });
@@ -94,10 +85,8 @@ describe("axum's rejections, in text/plain", () => {
       body: '{"prompt": ',
       headers: { 'content-type': 'application/json' },
     });
-    expect([response.status, response.text]).toEqual([
-      400,
-      'Failed to parse the request body as JSON: prompt: EOF while parsing a value at line 1 column 11',
-    ]);
+    expect(response.status).toBe(400);
+    expect(response.text).toMatch(/^Failed to parse the request body as JSON: ./);
   });
 
   it('422 for the wrong shape', async () => {
@@ -105,11 +94,11 @@ describe("axum's rejections, in text/plain", () => {
     expect([response.status, response.headers['content-type'], response.text]).toEqual([
       422,
       'text/plain; charset=utf-8',
-      'Failed to deserialize the JSON body into the target type: missing field `inputs` at line 1 column 17',
+      'Failed to deserialize the JSON body into the target type: missing field `inputs`',
     ]);
     const chat = await post(`${model.url}/v1/chat/completions`, { messages: 'hi' });
     expect(chat.text).toBe(
-      'Failed to deserialize the JSON body into the target type: messages: invalid type: string "hi", expected a sequence at line 1 column 16',
+      'Failed to deserialize the JSON body into the target type: messages: invalid type: string "hi", expected a sequence',
     );
   });
 
