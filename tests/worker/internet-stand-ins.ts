@@ -1,11 +1,13 @@
 /**
  * A miniflare outbound service standing in for the internet services the
  * worker calls, which cannot be reached from here:
- * - the Hugging Face router and Hub: their URLs go to the offline model, which
- *   serves the same paths (marked with `x-original-host`), for the models in
- *   ROUTER_MODELS; any other model is answered as the router answers a model no
- *   provider serves (an empty provider mapping, a 400 for chat, a 404 on
- *   hf-inference), and the router's root has no `/v1/completions`;
+ * - the Hugging Face router: its URLs go to the offline model, which serves the
+ *   same OpenAI-compatible paths (marked with `x-original-host`), for the models
+ *   in ROUTER_MODELS; any other model is answered as the router answers a model
+ *   no provider serves (a 400 for chat, a 404 on hf-inference), and the router's
+ *   root has no `/v1/completions`;
+ * - the Hub's model record: a live hf-inference mapping for ROUTER_MODELS, an
+ *   empty one for any other model;
  * - Turnstile's siteverify: answered as Cloudflare documents for its test
  *   secret keys (always passes, always fails, already spent), plus a response
  *   token `simulate-outage` that makes it fail with 503.
@@ -20,12 +22,16 @@ const TURNSTILE_TEST_SECRETS: Record<string, { success: boolean; 'error-codes': 
 /** The models the stand-in router's providers serve (the real router serves no Falcon model). */
 export const ROUTER_MODELS = new Set(['Qwen/Qwen2.5-7B-Instruct', 'HuggingFaceH4/zephyr-7b-beta']);
 
-/** The router's or the Hub's own refusal of a request for a model no provider serves, or undefined. */
+/** The Hub's answer, or the router's own refusal of a request for a model no provider serves, or undefined. */
 async function routerRefusal(url: URL, request: Request): Promise<Response | undefined> {
   if (url.hostname === 'huggingface.co') {
     const model = /^\/api\/models\/(.+)$/.exec(url.pathname)?.[1];
-    if (model && !ROUTER_MODELS.has(model)) return Response.json({ id: model, inferenceProviderMapping: {} });
-    return undefined;
+    if (!model) return undefined;
+    const live = { status: 'live', providerId: model, task: 'conversational' };
+    return Response.json({
+      id: model,
+      inferenceProviderMapping: ROUTER_MODELS.has(model) ? { 'hf-inference': live } : {},
+    });
   }
   if (url.pathname === '/v1/completions') return new Response('Not Found', { status: 404 });
   const pathModel = /^\/hf-inference\/models\/([^/]+\/[^/]+)/.exec(url.pathname)?.[1];
