@@ -105,6 +105,7 @@ function renderActions(message: ChatMessage, state: MessageState) {
       : html`<button
           type="button"
           class="icon more"
+          part="actions-button"
           aria-expanded=${state.revealed ? 'true' : 'false'}
           @click=${() => actions.reveal(message)}
         >${labelledIcon(icons.more, strings.messageActions)}</button>`
