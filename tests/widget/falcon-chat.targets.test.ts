@@ -2,7 +2,7 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand, setViewport } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
-import { answerHasStarted, offline, parts } from './support/chat-helpers.ts';
+import { answerHasStarted, offline, part, parts } from './support/chat-helpers.ts';
 import { endpoint } from './support/stack-urls.ts';
 
 const DESKTOP = { width: 1280, height: 800 };
@@ -95,5 +95,35 @@ describe('<falcon-chat> target sizes', () => {
       expect(expectTargets(el, TARGET.touch, [...NAMED, 'actions-button'])).to.be.greaterThan(10);
       await stopAndRetry(el, TARGET.touch);
     });
+  }
+});
+
+describe('<falcon-chat> tooltips', () => {
+  afterEach(() => setViewport(DESKTOP));
+
+  // A tip is laid out while hidden (clip-path hides it), so where it would open can be measured without hovering.
+  for (const [device, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    for (const lang of ['en', 'fr', 'ar'] as const) {
+      it(`opens every tooltip where nothing cuts it off: inside the transcript or the panel (${lang}, ${device})`, async () => {
+        await setViewport(viewport);
+        const el = await fixture<FalconChat>(
+          html`<falcon-chat mode="floating" open lang=${lang} endpoint=${endpoint}></falcon-chat>`,
+        );
+        el.messages = CONVERSATION;
+        await el.updateComplete;
+        const tips = [...el.shadowRoot!.querySelectorAll<HTMLElement>('.tip')].filter((t) => t.getClientRects().length);
+        expect(tips.length).to.be.greaterThan(5);
+        for (const tip of tips) {
+          // The transcript scrolls (and clips sideways); the composer's tips have the panel.
+          const box = (tip.closest('.transcript') ?? part(el, 'base')!).getBoundingClientRect();
+          const { left, right } = tip.getBoundingClientRect();
+          const where = `${tip.textContent} at ${Math.round(left)}–${Math.round(right)} in ${Math.round(box.left)}–${Math.round(box.right)}`;
+          expect(left >= box.left - 0.5 && right <= box.right + 0.5, where).to.equal(true);
+        }
+      });
+    }
   }
 });

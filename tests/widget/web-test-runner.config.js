@@ -139,7 +139,8 @@ function falconCommands() {
       }
       if (command === 'falcon-coarse-pointer') {
         // A touch screen, as Playwright's hasTouch gives it: (pointer: coarse) and (hover: none) match until it is off.
-        // Its CDP session stays open while it is on (emulation ends with the session that set it).
+        // Its CDP session stays open while it is on (emulation ends with the session that set it). Once it has been
+        // on, Chromium matches (hover: none) and no (pointer: fine) until the page reloads: hover checks go first.
         const page = session.browser.getPage(session.id);
         let cdp = coarsePointers.get(page);
         if (!cdp && !payload.enabled) return true;
