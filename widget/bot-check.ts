@@ -25,6 +25,7 @@ declare global {
 
 const TURNSTILE_SCRIPT = 'https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit';
 let turnstileLoading: Promise<TurnstileApi> | undefined;
+let scriptUrl: unknown;
 
 /**
  * Under Trusted Types (`require-trusted-types-for 'script'`) a script's `src`
@@ -34,6 +35,8 @@ let turnstileLoading: Promise<TurnstileApi> | undefined;
  * URL is used (and a page that enforces Trusted Types then blocks it, as it says).
  */
 function turnstileScriptUrl(): unknown {
+  // Made once: a policy's name can be taken only once per page, and a second load (after a failed one) needs it too.
+  if (scriptUrl) return scriptUrl;
   const types = (
     window as {
       trustedTypes?: { createPolicy(name: string, rules: object): { createScriptURL(url: string): unknown } };
@@ -43,10 +46,11 @@ function turnstileScriptUrl(): unknown {
     const policy = types?.createPolicy('falcon-chat-turnstile', {
       createScriptURL: (url: string) => (url === TURNSTILE_SCRIPT ? url : ''),
     });
-    return policy ? policy.createScriptURL(TURNSTILE_SCRIPT) : TURNSTILE_SCRIPT;
+    scriptUrl = policy ? policy.createScriptURL(TURNSTILE_SCRIPT) : TURNSTILE_SCRIPT;
   } catch {
     return TURNSTILE_SCRIPT;
   }
+  return scriptUrl;
 }
 
 /** Loads Turnstile's script once per page (it must come from Cloudflare; the page's CSP has to allow it). */

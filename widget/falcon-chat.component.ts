@@ -14,7 +14,7 @@ import { styles } from './falcon-chat.styles.ts';
 import { icon, icons, labelledIcon } from './icons.ts';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
 import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
-import { renderMessage, type MessageActions } from './message-view.ts';
+import { renderMessageSafely, type MessageActions } from './message-view.ts';
 import { ModalFocusController } from './modal-focus.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
@@ -692,7 +692,7 @@ export class FalconChat extends LitElement {
             ? messages.map(
                 // By index, not keyed (repeat() costs 0.9 KB): a conversation grows or loses its end, and each answer's node is its view's.
                 (message) =>
-                  renderMessage(message, {
+                  renderMessageSafely(message, () => ({
                     strings: this.text,
                     actions: this.actions,
                     body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
@@ -704,7 +704,7 @@ export class FalconChat extends LitElement {
                     retryIn: this.retryWait?.id === message.id ? this.retryWait?.seconds : undefined,
                     renderEditor: this.editForm.module?.renderEditor,
                     editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
-                  }),
+                  })),
               )
             : this.renderWelcome()
         }

@@ -486,6 +486,22 @@ export const styles = [
       top: calc(100% + 0.25rem);
     }
 
+    /* An answer's row starts at the transcript's edge, a question's ends there (and the transcript clips sideways):
+       the tips of those edge buttons open inward, as the composer's do. */
+    .assistant > .actions > :first-child > .tip,
+    .user > .actions > :last-child > .tip {
+      left: auto;
+      translate: none;
+    }
+
+    .assistant > .actions > :first-child > .tip {
+      inset-inline-start: 0;
+    }
+
+    .user > .actions > :last-child > .tip {
+      inset-inline-end: 0;
+    }
+
     /* Send and Stop sit at the panel's inline end: their tips open toward its middle, never past its edge. */
     .composer .tip {
       left: auto;

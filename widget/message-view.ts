@@ -62,6 +62,24 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
   `;
 }
 
+/**
+ * One message, built from `state()`. A message whose rendering throws (a page's faulty `strings` function, a
+ * renderer fault on hostile or stored text) shows its words as plain text, with why an answer failed: nothing the
+ * visitor wrote or read disappears, and the rest of the conversation and the composer still render.
+ */
+export function renderMessageSafely(message: ChatMessage, state: () => MessageState): TemplateResult {
+  try {
+    return renderMessage(message, state());
+  } catch (error) {
+    console.error('falcon-chat: a message could not be rendered; it is shown as plain text.', error);
+    const role = message.role === 'user' ? 'user' : 'assistant';
+    return html`<div class="message ${role}" part="message ${role}-message">
+      <div class="content" part="message-content" dir="auto">${message.content}</div>
+      ${message.error ? html`<div class="error" part="error"><p>${message.error.message}</p></div>` : nothing}
+    </div>`;
+  }
+}
+
 /** A calm row under the answer: what went wrong, and Retry (held back while the service asks to wait). */
 function renderError(sentence: string, retryable: boolean, { strings, actions, isLastAnswer, retryIn }: MessageState) {
   return html`<div class="error" part="error">
@@ -87,6 +105,7 @@ function renderActions(message: ChatMessage, state: MessageState) {
       : html`<button
           type="button"
           class="icon more"
+          part="actions-button"
           aria-expanded=${state.revealed ? 'true' : 'false'}
           @click=${() => actions.reveal(message)}
         >${labelledIcon(icons.more, strings.messageActions)}</button>`

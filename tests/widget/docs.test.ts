@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { executeServerCommand, setViewport } from '@web/test-runner-commands';
+import { executeServerCommand, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
 import { answerHasStarted, offline, part, parts } from './support/chat-helpers.ts';
@@ -136,9 +136,40 @@ const wholeViewport = () => ({ x: 0, y: 0, width: window.innerWidth, height: win
 
 describe('README screenshots (docs/screenshots/)', () => {
   const viewport = { width: window.innerWidth, height: window.innerHeight };
-  after(() => {
+  after(async () => {
     document.body.style.removeProperty('background');
-    return setViewport(viewport);
+    await executeServerCommand('falcon-coarse-pointer', { enabled: false });
+    await setViewport(viewport);
+  });
+
+  /** A phone is a touch screen: (pointer: coarse) gives the 44 px targets and the "⋯" beside earlier messages. */
+  const useDevice = async (size: typeof DESKTOP) => {
+    await executeServerCommand('falcon-coarse-pointer', { enabled: size === PHONE });
+    await setViewport(size);
+  };
+
+  // First: once Chromium's touch emulation has been on, (hover: hover) stops matching until the page reloads.
+  it('message actions and tooltips in Arabic: an earlier answer under the mouse, Send under keyboard focus', async () => {
+    await useDevice(DESKTOP);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat mode="floating" lang="ar" heading="مساعد المتجر" endpoint=${endpoint}></falcon-chat>`,
+    );
+    el.messages = [
+      { role: 'user', content: 'مرحبًا' },
+      { role: 'assistant', content: 'أهلًا! كيف أساعدك؟' },
+      { role: 'user', content: 'أين طلبي؟' },
+      { role: 'assistant', content: 'يصل طلبك غدًا.' },
+    ];
+    el.show();
+    await el.updateComplete;
+    part(el, 'send-button')!.focus();
+    const copy = parts(el, 'assistant-message')[0].querySelector('[part~="copy-button"]')!;
+    const bubble = parts(el, 'assistant-message')[0].getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(bubble.left + 20), Math.round(bubble.top + 10)] });
+    const { left, top, width, height } = copy.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(left + width / 2), Math.round(top + height / 2)] });
+    await screenshot('actions-tooltips-ar', floatingClip(el));
+    await sendMouse({ type: 'move', position: [0, 0] });
   });
 
   for (const [device, size] of [
@@ -149,7 +180,7 @@ describe('README screenshots (docs/screenshots/)', () => {
       for (const lang of ['en', 'ar'] as const) {
         for (const mode of ['inline', 'floating', 'fullscreen'] as const) {
           it(`${mode}, ${theme}, ${lang}, ${device}`, async () => {
-            await setViewport(size);
+            await useDevice(size);
             document.body.style.background = theme === 'dark' ? '#0d1117' : '#f6f8fa';
             const el = await fixture<FalconChat>(html`<falcon-chat
               mode=${mode}
@@ -179,7 +210,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   }
 
   it('floating, empty: a greeting and suggestions', async () => {
-    await setViewport(DESKTOP);
+    await useDevice(DESKTOP);
     document.body.style.background = '#f6f8fa';
     const el = await fixture<FalconChat>(html`<falcon-chat
       mode="floating"
@@ -194,7 +225,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('streaming, with Stop', async () => {
-    await setViewport(DESKTOP);
+    await useDevice(DESKTOP);
     const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
     el.style.setProperty('width', '40rem');
     el.systemMessage = offline('', { delay: 40, tokens: 400 });
@@ -205,7 +236,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('an error under the answer, with Retry counting down', async () => {
-    await setViewport(DESKTOP);
+    await useDevice(DESKTOP);
     const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
     el.style.setProperty('width', '40rem');
     el.style.setProperty('--falcon-chat-height', '24rem');
@@ -217,8 +248,22 @@ describe('README screenshots (docs/screenshots/)', () => {
     await screenshot('error', clipOf(el, 8));
   });
 
+  it('an error under the answer in Arabic, on a phone', async () => {
+    await useDevice(PHONE);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat lang="ar" heading="مساعد المتجر" endpoint=${endpoint}></falcon-chat>`,
+    );
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    const failed = oneEvent(el, 'falcon-chat-error');
+    el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
+    el.send('ما الجديد هذا الأسبوع؟');
+    await failed;
+    await el.updateComplete;
+    await screenshot('error-ar-phone', clipOf(el, 8));
+  });
+
   it('settings open', async () => {
-    await setViewport(DESKTOP);
+    await useDevice(DESKTOP);
     const el = await fixture<FalconChat>(
       html`<falcon-chat mode="floating" show-settings heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
     );
@@ -236,7 +281,7 @@ describe('README screenshots (docs/screenshots/)', () => {
     ['phone', PHONE],
   ] as const) {
     it(`a long table and a long code block, ${device}`, async () => {
-      await setViewport(size);
+      await useDevice(size);
       const el = await fixture<FalconChat>(
         html`<falcon-chat mode="floating" heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`,
       );

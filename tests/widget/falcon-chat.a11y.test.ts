@@ -1,5 +1,5 @@
 import { expect, fixture, html, oneEvent } from '@open-wc/testing';
-import { emulateMedia, sendKeys } from '@web/test-runner-commands';
+import { emulateMedia, sendKeys, setViewport } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
 import { input, offline, part, parts, transcript } from './support/chat-helpers.ts';
@@ -24,38 +24,83 @@ const CONVERSATION = [
   { role: 'assistant' as const, content: 'Partial', status: 'stopped' as const },
 ];
 
-describe('<falcon-chat> accessibility', () => {
-  afterEach(() => emulateMedia({ colorScheme: 'light' }));
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
 
-  for (const mode of ['inline', 'floating', 'fullscreen'] as const) {
-    for (const [theme, scheme] of [
-      ['light', 'light'],
-      ['dark', 'light'],
-      ['auto', 'dark'],
-    ] as const) {
-      it(`passes axe in ${mode} mode, ${theme} theme${theme === 'auto' ? ' (dark system)' : ''}, empty and with a conversation`, async () => {
-        await emulateMedia({ colorScheme: scheme });
-        const el = await fixture<FalconChat>(
-          html`<falcon-chat
-            mode=${mode}
-            theme=${theme}
-            greeting="Hi! Ask me **anything**."
-            suggestions="What can you do?|Who made you?"
-            show-settings
-            endpoint=${endpoint}
-          ></falcon-chat>`,
-        );
-        if (mode === 'floating') {
-          // Closed: only the launcher.
-          await expect(el).to.be.accessible();
-          el.show();
-          await el.updateComplete;
+/** The same conversation in Arabic: right to left, with a table and code as an answer holds them. */
+const CONVERSATION_AR = [
+  { role: 'user' as const, content: 'أرني كل شيء' },
+  {
+    role: 'assistant' as const,
+    content: [
+      '## عنوان',
+      'نص **عريض** و*مائل* و`code` و[رابط](https://example.com).',
+      '- واحد\n- اثنان',
+      '> اقتباس',
+      '| أ | ب |\n|---|---:|\n| 1 | 2 |',
+      '```js\nconst answer = 42;\n```',
+    ].join('\n\n'),
+  },
+  { role: 'user' as const, content: 'ثم ماذا؟' },
+  { role: 'assistant' as const, content: 'جزئي', status: 'stopped' as const },
+];
+
+describe('<falcon-chat> accessibility', () => {
+  afterEach(async () => {
+    await emulateMedia({ colorScheme: 'light' });
+    await setViewport(DESKTOP);
+  });
+
+  // Every mode and theme on a desktop in English (auto with a dark system too); then both themes in Arabic (right
+  // to left) on a desktop, and in both languages at phone size, where the floating panel covers the page.
+  for (const [device, viewport] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    for (const lang of ['en', 'ar'] as const) {
+      const themes =
+        device === 'desktop' && lang === 'en'
+          ? ([
+              ['light', 'light'],
+              ['dark', 'light'],
+              ['auto', 'dark'],
+            ] as const)
+          : ([
+              ['light', 'light'],
+              ['dark', 'dark'],
+            ] as const);
+      for (const mode of ['inline', 'floating', 'fullscreen'] as const) {
+        for (const [theme, scheme] of themes) {
+          const system = theme === 'auto' ? ' (dark system)' : '';
+          it(`passes axe in ${mode} mode, ${theme} theme${system}, ${lang}, ${device}, empty and with a conversation`, async () => {
+            await setViewport(viewport);
+            await emulateMedia({ colorScheme: scheme });
+            const el = await fixture<FalconChat>(
+              html`<falcon-chat
+                mode=${mode}
+                theme=${theme}
+                lang=${lang}
+                greeting=${lang === 'ar' ? 'مرحبًا! اسألني **أي شيء**.' : 'Hi! Ask me **anything**.'}
+                suggestions=${lang === 'ar' ? 'ماذا تستطيع أن تفعل؟|من صنعك؟' : 'What can you do?|Who made you?'}
+                show-settings
+                endpoint=${endpoint}
+              ></falcon-chat>`,
+            );
+            await el.updateComplete;
+            if (lang === 'ar') expect(part(el, 'base')!.matches(':dir(rtl)')).to.equal(true);
+            if (mode === 'floating') {
+              // Closed: only the launcher.
+              await expect(el).to.be.accessible();
+              el.show();
+              await el.updateComplete;
+            }
+            await expect(el).to.be.accessible();
+            el.messages = lang === 'ar' ? CONVERSATION_AR : CONVERSATION;
+            await el.updateComplete;
+            await expect(el).to.be.accessible();
+          });
         }
-        await expect(el).to.be.accessible();
-        el.messages = CONVERSATION;
-        await el.updateComplete;
-        await expect(el).to.be.accessible();
-      });
+      }
     }
   }
 

@@ -104,6 +104,8 @@ function falconStack() {
  * manifest.
  */
 function falconCommands() {
+  /** Pages with a touch screen on (`falcon-coarse-pointer`), and the CDP session keeping it on. */
+  const coarsePointers = new Map();
   return {
     name: 'falcon-commands',
     /** @param {{ command: string, payload: any, session: any }} options */
@@ -133,6 +135,22 @@ function falconCommands() {
         await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
         await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: false });
         await cdp.detach();
+        return true;
+      }
+      if (command === 'falcon-coarse-pointer') {
+        // A touch screen, as Playwright's hasTouch gives it: (pointer: coarse) and (hover: none) match until it is off.
+        // Its CDP session stays open while it is on (emulation ends with the session that set it). Once it has been
+        // on, Chromium matches (hover: none) and no (pointer: fine) until the page reloads: hover checks go first.
+        const page = session.browser.getPage(session.id);
+        let cdp = coarsePointers.get(page);
+        if (!cdp && !payload.enabled) return true;
+        cdp ??= await page.context().newCDPSession(page);
+        await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: payload.enabled, maxTouchPoints: 1 });
+        if (payload.enabled) coarsePointers.set(page, cdp);
+        else {
+          coarsePointers.delete(page);
+          await cdp.detach();
+        }
         return true;
       }
       if (command === 'falcon-element-api') {
