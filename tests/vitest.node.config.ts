@@ -13,5 +13,8 @@ export default defineConfig({
     ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // How long a page may take to show what a test waits for: a bound for a busy two-core machine, not a speed
+    // assertion (vitest's own default, one second, is less than a lazily loaded chunk can take there).
+    expect: { poll: { timeout: 15_000 } },
   },
 });

@@ -28,13 +28,16 @@ describe('<falcon-chat> conversation actions', () => {
   it('copies a question and an answer (as markdown) to the clipboard', async () => {
     const { text } = await answered(el, offline('Copy me'));
     actionOf(el, -1, 'copy-button')!.click();
-    await waitUntil(() => actionOf(el, -1, 'copy-button')!.textContent === 'Copied', 'no Copied feedback');
+    await waitUntil(() => actionOf(el, -1, 'copy-button')!.textContent === 'Copied', 'no Copied feedback', {
+      timeout: 5_000,
+    });
     expect(await navigator.clipboard.readText()).to.equal(text);
 
     actionOf(el, 0, 'copy-button')!.click();
     await waitUntil(
       async () => (await navigator.clipboard.readText()) === el.messages[0].content,
       'question not copied',
+      { timeout: 5_000 },
     );
   });
 
@@ -43,7 +46,7 @@ describe('<falcon-chat> conversation actions', () => {
     const block = parts(el, 'assistant-message')[0].querySelector('.code-block')!;
     const button = block.querySelector('button')!;
     button.click();
-    await waitUntil(() => button.textContent === 'Copied', 'no Copied feedback');
+    await waitUntil(() => button.textContent === 'Copied', 'no Copied feedback', { timeout: 5_000 });
     expect(await navigator.clipboard.readText()).to.equal(block.querySelector('code')!.textContent);
   });
 

@@ -161,7 +161,11 @@ describe('<falcon-chat> scrolling while an answer streams', () => {
     expect(atBottom()).to.equal(true);
     expect(jump.hidden).to.equal(true);
     const lengthAtJump = lastAnswerText(el).length;
-    await waitUntil(() => lastAnswerText(el).length > lengthAtJump + 40 || el.messages.at(-1)!.status !== 'streaming');
+    await waitUntil(
+      () => lastAnswerText(el).length > lengthAtJump + 40 || el.messages.at(-1)!.status !== 'streaming',
+      'the answer neither grew nor ended',
+      { timeout: 10_000 },
+    );
     await el.updateComplete;
     expect(atBottom()).to.equal(true);
     await response;
