@@ -15,7 +15,7 @@ import { icon, icons, labelledIcon } from './icons.ts';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
 import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
 import { renderMessage, type MessageActions } from './message-view.ts';
-import { ModalFocusController } from './modal-focus.ts';
+import { PHONE_MEDIA } from './phone-media.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
   errorSentence,
@@ -168,12 +168,9 @@ export class FalconChat extends LitElement {
     () => this.transcript,
     () => this.renderRoot.querySelector('.jump'),
   );
-  /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus. */
-  private readonly modal = new ModalFocusController(
-    this,
-    (phone) => this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone),
-    () => this.panel,
-  );
+  /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus (panel-modes.ts). */
+  private readonly covers = (phone: boolean) =>
+    this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone);
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
   @property() endpoint: string = defaultEndpoint;
@@ -497,8 +494,24 @@ export class FalconChat extends LitElement {
   }
 
   /** Features in chunks of their own, loaded when first used. */
-  private readonly settingsPanel = new LazyModule(this, 'the settings panel', () => import('./settings-panel.ts'));
-  private readonly editForm = new LazyModule(this, 'the edit form', () => import('./edit-form.ts'));
+  private readonly settingsPanel = new LazyModule(
+    this,
+    'the settings panel',
+    () => import('./settings-panel.ts'),
+    (chunk) => this.adopt(chunk.settingsStyles),
+  );
+  private readonly editForm = new LazyModule(
+    this,
+    'the edit form',
+    () => import('./edit-form.ts'),
+    (chunk) => this.adopt(chunk.editStyles),
+  );
+  private readonly messageActions = new LazyModule(
+    this,
+    'the message buttons',
+    () => import('./message-actions.ts'),
+    (chunk) => this.adopt(chunk.actionStyles),
+  );
   /** Chunks the element is waiting for, so that `updateComplete` means what it shows is complete. */
   private readonly arriving = new Set<Promise<unknown>>();
 
@@ -514,7 +527,8 @@ export class FalconChat extends LitElement {
 
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    for (const lazy of [this.settingsPanel, this.editForm]) if (lazy.loading) this.track(lazy.loading);
+    for (const lazy of [this.settingsPanel, this.editForm, this.messageActions])
+      if (lazy.loading) this.track(lazy.loading);
     while (this.arriving.size) {
       await Promise.all([...this.arriving]);
       complete = await super.getUpdateComplete();
@@ -548,27 +562,34 @@ export class FalconChat extends LitElement {
   }
 
   /**
-   * Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard.
-   * Inline elements never need it, so it is a chunk of its own, loaded for the other modes.
+   * Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard,
+   * and a panel that covers the page holds focus. Inline elements need neither, so they are a chunk of
+   * their own, loaded for the other modes; without it the panel still opens, only without those two.
    */
-  private followViewport(): void {
-    if (this.mode === 'inline' || this.viewportFollower) return;
-    this.viewportFollower = import('./viewport-follower.ts').then(({ ViewportFollower }) => {
+  private followPanelModes(): void {
+    if (this.mode === 'inline' || this.panelModes) return;
+    this.panelModes = import('./panel-modes.ts').then(({ ModalFocusController, ViewportFollower }) => {
       new ViewportFollower(
         this,
         () => (this.mode === 'floating' && this.open) || this.mode === 'fullscreen',
         () => this.panel,
       );
-      // Its first look at the viewport comes after an update.
+      new ModalFocusController(this, this.covers, () => this.panel);
+      // Their first look at the viewport and the page comes after an update.
       this.requestUpdate();
     });
-    this.track(this.viewportFollower.catch(() => (this.viewportFollower = undefined)));
+    this.track(
+      this.panelModes.catch((error: unknown) => {
+        this.panelModes = undefined;
+        console.warn('falcon-chat: following the keyboard and holding focus in the panel did not load.', error);
+      }),
+    );
   }
-  private viewportFollower?: Promise<unknown>;
+  private panelModes?: Promise<unknown>;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     resetBadValues(this, changed, { endpoint: defaultEndpoint });
-    if (changed.has('mode')) this.followViewport();
+    if (changed.has('mode')) this.followPanelModes();
     this.focusWasInside = this.shadowRoot?.activeElement != null;
     if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
       const pageLang = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
@@ -620,6 +641,7 @@ export class FalconChat extends LitElement {
 
   protected override render() {
     const floating = this.mode === 'floating';
+    const modal = this.covers(matchMedia(PHONE_MEDIA).matches);
     return html`
       ${floating ? this.renderLauncher() : nothing}
       <section
@@ -627,8 +649,8 @@ export class FalconChat extends LitElement {
         class="chat"
         part="base"
         tabindex="-1"
-        role=${ifDefined(floating || this.modal.active ? 'dialog' : undefined)}
-        aria-modal=${ifDefined(this.modal.active ? 'true' : undefined)}
+        role=${ifDefined(floating || modal ? 'dialog' : undefined)}
+        aria-modal=${ifDefined(modal ? 'true' : undefined)}
         aria-labelledby="heading"
         lang=${this.locale.code}
         dir=${ifDefined(this.locale.rtl && !this.hasAttribute('dir') ? 'rtl' : undefined)}
@@ -675,6 +697,10 @@ export class FalconChat extends LitElement {
   private renderTranscript() {
     const messages = this.chat.messages;
     const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
+    // The buttons under messages come with the first finished answer, or when the visitor reaches for them.
+    if (messages.some((message) => message.role === 'assistant' && message.status !== 'streaming')) {
+      this.messageActions.get();
+    }
     return html`<div class="transcript-frame">
       <div
         id="transcript"
@@ -686,6 +712,8 @@ export class FalconChat extends LitElement {
         tabindex="0"
         @scroll=${this.followLatest.onScroll}
         @click=${this.onTranscriptClick}
+        @pointerover=${this.wantActions}
+        @focusin=${this.wantActions}
       >
         ${
           messages.length
@@ -704,6 +732,8 @@ export class FalconChat extends LitElement {
                     retryIn: this.retryWait?.id === message.id ? this.retryWait?.seconds : undefined,
                     renderEditor: this.editForm.module?.renderEditor,
                     editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
+                    renderActions: this.messageActions.module?.renderActions,
+                    actionsUnavailable: this.messageActions.failed ? errorSentence(this.text, 'network') : undefined,
                   }),
               )
             : this.renderWelcome()
@@ -735,6 +765,10 @@ export class FalconChat extends LitElement {
         }
       </form>
       <p class="notice" part="notice" role="status">${this.notice}</p>`;
+  }
+
+  private wantActions(): void {
+    if (this.chat.messages.length) this.messageActions.get();
   }
 
   private onInput(event: InputEvent): void {
