@@ -1,5 +1,5 @@
 import { type CSSResult, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { preloadReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
@@ -166,7 +166,7 @@ export class FalconChat extends LitElement {
   private readonly followLatest = new StickToBottomController(
     this,
     () => this.transcript,
-    () => this.renderRoot.querySelector('.jump'),
+    () => this.find('.jump'),
   );
   /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus (panel-modes.ts). */
   private readonly covers = (phone: boolean) =>
@@ -256,10 +256,22 @@ export class FalconChat extends LitElement {
   /** Whether the visitor's last gesture was a touch: then no input is focused for them (the keyboard would cover the chat). */
   private touched = matchMedia('(pointer: coarse)').matches;
 
-  @query('#transcript') private transcript!: HTMLElement | null;
-  @query('#input') private input!: HTMLTextAreaElement | null;
-  @query('#panel') private panel!: HTMLElement | null;
-  @query('.launcher') private launcher!: HTMLButtonElement | null;
+  // Looked up when needed, as Lit's @query decorator would (which costs more bytes); nothing before the first render.
+  private find<T extends Element>(selector: string): T | null {
+    return this.renderRoot?.querySelector<T>(selector) ?? null;
+  }
+  private get transcript() {
+    return this.find<HTMLElement>('#transcript');
+  }
+  private get input() {
+    return this.find<HTMLTextAreaElement>('#input');
+  }
+  private get panel() {
+    return this.find<HTMLElement>('#panel');
+  }
+  private get launcher() {
+    return this.find<HTMLButtonElement>('.launcher');
+  }
 
   /** The element's words: the locale's, with `strings` on top. */
   private text: FalconChatStrings = localeFor('en').strings;
@@ -286,8 +298,7 @@ export class FalconChat extends LitElement {
   private warmUp(): void {
     preloadReader();
     loadMarkdown().then(
-      ({ warmUpMarkdown }) =>
-        warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView()),
+      ({ warmUpMarkdown }) => warmUpMarkdown(this.find<HTMLElement>('.transcript-frame'), () => this.createView()),
       () => {},
     );
   }
@@ -354,7 +365,7 @@ export class FalconChat extends LitElement {
     const sitekey = this.turnstileSitekey;
     if (!sitekey) return undefined;
     if (this.botCheck?.sitekey !== sitekey) {
-      const container = () => this.renderRoot.querySelector<HTMLElement>('#bot-check');
+      const container = () => this.find<HTMLElement>('#bot-check');
       this.botCheck = { sitekey, session: lazyTurnstileSession(sitekey, container) };
     }
     return this.botCheck.session;
@@ -429,7 +440,7 @@ export class FalconChat extends LitElement {
     startEdit: (message) => {
       this.editForm.get();
       this.editingId = message.id;
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#edit-input')?.focus());
+      void this.updateComplete.then(() => this.find<HTMLTextAreaElement>('#edit-input')?.focus());
     },
     submitEdit: (message, text) => {
       if (this.chat.edit(message.id, text, this.answerSettings())) this.afterAsking();
