@@ -97,6 +97,23 @@ describe('chunks that fail to load', () => {
     expect(el.messages).to.have.length(4);
   });
 
+  it("without the worker's error codes, show a failed answer as the service's fault, and the chat goes on", async () => {
+    const embedded = await embedWithOnly([await chunkNamed('chat-stream'), await chunkNamed('message-actions')]);
+    frame = embedded.frame;
+    const { el } = embedded;
+    const failed = oneEvent(el, 'falcon-chat-error');
+    // A rate limit, which the codes' chunk would name as such: without it, the generic sentence.
+    el.send(offline('Limited without the codes', { fault: 'http-429' }));
+    const { detail } = await failed;
+    expect(detail.code).to.equal('server');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('Something went wrong on our side');
+    const answered = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('And then a question that works'));
+    const { detail: answer } = await answered;
+    expect(answer.text).to.contain('offline demo model');
+  });
+
   it('without the answer reader, fail the question as a network error and keep what the visitor typed', async () => {
     const embedded = await embedWithOnly([]);
     frame = embedded.frame;
