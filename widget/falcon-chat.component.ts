@@ -171,6 +171,7 @@ export class FalconChat extends LitElement {
   /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus (panel-modes.ts). */
   private readonly covers = (phone: boolean) =>
     this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone);
+  private readonly phone = matchMedia(PHONE_MEDIA);
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
   @property() endpoint: string = defaultEndpoint;
@@ -652,7 +653,7 @@ export class FalconChat extends LitElement {
 
   protected override render() {
     const floating = this.mode === 'floating';
-    const modal = this.covers(matchMedia(PHONE_MEDIA).matches);
+    const modal = this.covers(this.phone.matches);
     return html`
       ${floating ? this.renderLauncher() : nothing}
       <section
