@@ -1,6 +1,5 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { ChatError } from './chat-error.ts';
-import { errorFromResponse, errorFromStreamEvent } from './server-errors.ts';
 import type { DoneData, StreamEventName, TokenData } from './wire-contract.ts';
 
 /**
@@ -24,7 +23,10 @@ export type ChatStreamEvent = (
 export async function* readChatResponse(response: Response): AsyncGenerator<ChatStreamEvent> {
   const contentType = response.headers.get('Content-Type') ?? '';
   const error = !response.ok
-    ? await errorFromResponse(response)
+    ? await serverErrors().then(
+        ({ errorFromResponse }) => errorFromResponse(response),
+        () => new ChatError('server', { serverMessage: `HTTP ${response.status}` }),
+      )
     : !response.body || !/^text\/event-stream\b/i.test(contentType)
       ? // Typically a page served where the chat API was expected.
         new ChatError('no-api', { serverMessage: `Expected text/event-stream, got "${contentType}"` })
@@ -68,6 +70,7 @@ export async function* readChatEvents(body: ReadableStream<Uint8Array>): AsyncGe
         if (index > 0) await nextTask();
         parser.feed(text);
         for (const message of parsed.splice(0)) {
+          if (message.event === ('error' satisfies StreamEventName)) throw await streamError(message.data);
           const event = toChatEvent(message);
           if (!event) continue;
           yield event;
@@ -138,12 +141,25 @@ function toEvent({ event, data }: EventSourceMessage): ChatStreamEvent | undefin
       const { finishReason } = parseJson(data);
       return { type: 'done', finishReason: typeof finishReason === 'string' ? finishReason : 'stop' };
     }
-    case 'error' satisfies StreamEventName:
-      throw errorFromStreamEvent(parseJson(data));
     default:
       // Unknown events are for newer elements; older ones skip them.
       return undefined;
   }
+}
+
+/**
+ * The worker's failures in the element's terms (server-errors.ts) are a chunk of their own, loaded when an
+ * answer fails; when it cannot be loaded either, the failure is a plain server error (its sentence says to try again).
+ */
+const serverErrors = () => import('./server-errors.ts');
+
+/** An `event: error`: what the worker said went wrong. */
+async function streamError(data: string): Promise<ChatError> {
+  const fields = parseJson(data);
+  return serverErrors().then(
+    ({ errorFromStreamEvent }) => errorFromStreamEvent(fields),
+    () => new ChatError('server', { serverMessage: typeof fields.message === 'string' ? fields.message : undefined }),
+  );
 }
 
 function parseJson(data: string): Record<string, unknown> {

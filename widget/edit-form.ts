@@ -2,6 +2,8 @@ import { html } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
 import type { MessageState } from './message-view.ts';
 
+export { editStyles } from './edit-form.styles.ts';
+
 /** The form that edits a question in place: a chunk of its own, loaded when the visitor first presses Edit. */
 export function renderEditor(message: ChatMessage, { strings, actions }: MessageState) {
   const submit = (event: Event) => {

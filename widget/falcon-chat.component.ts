@@ -1,5 +1,5 @@
 import { type CSSResult, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { preloadReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
@@ -15,7 +15,7 @@ import { icon, icons, labelledIcon } from './icons.ts';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
 import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
 import { renderMessageSafely, type MessageActions } from './message-view.ts';
-import { ModalFocusController } from './modal-focus.ts';
+import { PHONE_MEDIA } from './phone-media.ts';
 import { StickToBottomController } from './stick-to-bottom.ts';
 import {
   errorSentence,
@@ -166,14 +166,12 @@ export class FalconChat extends LitElement {
   private readonly followLatest = new StickToBottomController(
     this,
     () => this.transcript,
-    () => this.renderRoot.querySelector('.jump'),
+    () => this.find('.jump'),
   );
-  /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus. */
-  private readonly modal = new ModalFocusController(
-    this,
-    (phone) => this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone),
-    () => this.panel,
-  );
+  /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus (panel-modes.ts). */
+  private readonly covers = (phone: boolean) =>
+    this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone);
+  private readonly phone = matchMedia(PHONE_MEDIA);
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
   @property() endpoint: string = defaultEndpoint;
@@ -259,10 +257,22 @@ export class FalconChat extends LitElement {
   /** Whether the visitor's last gesture was a touch: then no input is focused for them (the keyboard would cover the chat). */
   private touched = matchMedia('(pointer: coarse)').matches;
 
-  @query('#transcript') private transcript!: HTMLElement | null;
-  @query('#input') private input!: HTMLTextAreaElement | null;
-  @query('#panel') private panel!: HTMLElement | null;
-  @query('.launcher') private launcher!: HTMLButtonElement | null;
+  // Looked up when needed, as Lit's @query decorator would (which costs more bytes); nothing before the first render.
+  private find<T extends Element>(selector: string): T | null {
+    return this.renderRoot?.querySelector<T>(selector) ?? null;
+  }
+  private get transcript() {
+    return this.find<HTMLElement>('#transcript');
+  }
+  private get input() {
+    return this.find<HTMLTextAreaElement>('#input');
+  }
+  private get panel() {
+    return this.find<HTMLElement>('#panel');
+  }
+  private get launcher() {
+    return this.find<HTMLButtonElement>('.launcher');
+  }
 
   /** The element's words: the locale's, with `strings` on top. */
   private text: FalconChatStrings = localeFor('en').strings;
@@ -289,8 +299,7 @@ export class FalconChat extends LitElement {
   private warmUp(): void {
     preloadReader();
     loadMarkdown().then(
-      ({ warmUpMarkdown }) =>
-        warmUpMarkdown(this.renderRoot.querySelector<HTMLElement>('.transcript-frame'), () => this.createView()),
+      ({ warmUpMarkdown }) => warmUpMarkdown(this.find<HTMLElement>('.transcript-frame'), () => this.createView()),
       () => {},
     );
   }
@@ -357,7 +366,7 @@ export class FalconChat extends LitElement {
     const sitekey = this.turnstileSitekey;
     if (!sitekey) return undefined;
     if (this.botCheck?.sitekey !== sitekey) {
-      const container = () => this.renderRoot.querySelector<HTMLElement>('#bot-check');
+      const container = () => this.find<HTMLElement>('#bot-check');
       this.botCheck = { sitekey, session: lazyTurnstileSession(sitekey, container) };
     }
     return this.botCheck.session;
@@ -432,7 +441,7 @@ export class FalconChat extends LitElement {
     startEdit: (message) => {
       this.editForm.get();
       this.editingId = message.id;
-      void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('#edit-input')?.focus());
+      void this.updateComplete.then(() => this.find<HTMLTextAreaElement>('#edit-input')?.focus());
     },
     submitEdit: (message, text) => {
       if (this.chat.edit(message.id, text, this.answerSettings())) this.afterAsking();
@@ -497,8 +506,24 @@ export class FalconChat extends LitElement {
   }
 
   /** Features in chunks of their own, loaded when first used. */
-  private readonly settingsPanel = new LazyModule(this, 'the settings panel', () => import('./settings-panel.ts'));
-  private readonly editForm = new LazyModule(this, 'the edit form', () => import('./edit-form.ts'));
+  private readonly settingsPanel = new LazyModule(
+    this,
+    'the settings panel',
+    () => import('./settings-panel.ts'),
+    (chunk) => this.adopt(chunk.settingsStyles),
+  );
+  private readonly editForm = new LazyModule(
+    this,
+    'the edit form',
+    () => import('./edit-form.ts'),
+    (chunk) => this.adopt(chunk.editStyles),
+  );
+  private readonly messageActions = new LazyModule(
+    this,
+    'the message buttons',
+    () => import('./message-actions.ts'),
+    (chunk) => this.adopt(chunk.actionStyles),
+  );
   /** Chunks the element is waiting for, so that `updateComplete` means what it shows is complete. */
   private readonly arriving = new Set<Promise<unknown>>();
 
@@ -514,7 +539,8 @@ export class FalconChat extends LitElement {
 
   protected override async getUpdateComplete(): Promise<boolean> {
     let complete = await super.getUpdateComplete();
-    for (const lazy of [this.settingsPanel, this.editForm]) if (lazy.loading) this.track(lazy.loading);
+    for (const lazy of [this.settingsPanel, this.editForm, this.messageActions])
+      if (lazy.loading) this.track(lazy.loading);
     while (this.arriving.size) {
       await Promise.all([...this.arriving]);
       complete = await super.getUpdateComplete();
@@ -548,27 +574,34 @@ export class FalconChat extends LitElement {
   }
 
   /**
-   * Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard.
-   * Inline elements never need it, so it is a chunk of its own, loaded for the other modes.
+   * Phones: the open panel (or the full-screen element) follows the visual viewport above the keyboard,
+   * and a panel that covers the page holds focus. Inline elements need neither, so they are a chunk of
+   * their own, loaded for the other modes; without it the panel still opens, only without those two.
    */
-  private followViewport(): void {
-    if (this.mode === 'inline' || this.viewportFollower) return;
-    this.viewportFollower = import('./viewport-follower.ts').then(({ ViewportFollower }) => {
+  private followPanelModes(): void {
+    if (this.mode === 'inline' || this.panelModes) return;
+    this.panelModes = import('./panel-modes.ts').then(({ ModalFocusController, ViewportFollower }) => {
       new ViewportFollower(
         this,
         () => (this.mode === 'floating' && this.open) || this.mode === 'fullscreen',
         () => this.panel,
       );
-      // Its first look at the viewport comes after an update.
+      new ModalFocusController(this, this.covers, () => this.panel);
+      // Their first look at the viewport and the page comes after an update.
       this.requestUpdate();
     });
-    this.track(this.viewportFollower.catch(() => (this.viewportFollower = undefined)));
+    this.track(
+      this.panelModes.catch((error: unknown) => {
+        this.panelModes = undefined;
+        console.warn('falcon-chat: following the keyboard and holding focus in the panel did not load.', error);
+      }),
+    );
   }
-  private viewportFollower?: Promise<unknown>;
+  private panelModes?: Promise<unknown>;
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     resetBadValues(this, changed, { endpoint: defaultEndpoint });
-    if (changed.has('mode')) this.followViewport();
+    if (changed.has('mode')) this.followPanelModes();
     this.focusWasInside = this.shadowRoot?.activeElement != null;
     if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
       const pageLang = this.parentElement?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
@@ -620,6 +653,7 @@ export class FalconChat extends LitElement {
 
   protected override render() {
     const floating = this.mode === 'floating';
+    const modal = this.covers(this.phone.matches);
     return html`
       ${floating ? this.renderLauncher() : nothing}
       <section
@@ -627,8 +661,8 @@ export class FalconChat extends LitElement {
         class="chat"
         part="base"
         tabindex="-1"
-        role=${ifDefined(floating || this.modal.active ? 'dialog' : undefined)}
-        aria-modal=${ifDefined(this.modal.active ? 'true' : undefined)}
+        role=${ifDefined(floating || modal ? 'dialog' : undefined)}
+        aria-modal=${ifDefined(modal ? 'true' : undefined)}
         aria-labelledby="heading"
         lang=${this.locale.code}
         dir=${ifDefined(this.locale.rtl && !this.hasAttribute('dir') ? 'rtl' : undefined)}
@@ -675,6 +709,10 @@ export class FalconChat extends LitElement {
   private renderTranscript() {
     const messages = this.chat.messages;
     const lastAnswer = messages.at(-1)?.role === 'assistant' ? messages.at(-1) : undefined;
+    // The buttons under messages come with the first finished answer, or when the visitor reaches for them.
+    if (messages.some((message) => message.role === 'assistant' && message.status !== 'streaming')) {
+      this.messageActions.get();
+    }
     return html`<div class="transcript-frame">
       <div
         id="transcript"
@@ -686,6 +724,8 @@ export class FalconChat extends LitElement {
         tabindex="0"
         @scroll=${this.followLatest.onScroll}
         @click=${this.onTranscriptClick}
+        @pointerover=${this.wantActions}
+        @focusin=${this.wantActions}
       >
         ${
           messages.length
@@ -704,6 +744,8 @@ export class FalconChat extends LitElement {
                     retryIn: this.retryWait?.id === message.id ? this.retryWait?.seconds : undefined,
                     renderEditor: this.editForm.module?.renderEditor,
                     editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
+                    renderActions: this.messageActions.module?.renderActions,
+                    actionsUnavailable: this.messageActions.failed ? errorSentence(this.text, 'network') : undefined,
                   })),
               )
             : this.renderWelcome()
@@ -735,6 +777,10 @@ export class FalconChat extends LitElement {
         }
       </form>
       <p class="notice" part="notice" role="status">${this.notice}</p>`;
+  }
+
+  private wantActions(): void {
+    if (this.chat.messages.length) this.messageActions.get();
   }
 
   private onInput(event: InputEvent): void {

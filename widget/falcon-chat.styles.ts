@@ -380,62 +380,6 @@ export const styles = [
       opacity: 0.6;
     }
 
-    .actions {
-      display: flex;
-      gap: 0.125rem;
-    }
-
-    /* Every message's buttons show on hover and keyboard focus; the last answer's always. */
-    .message:not(.last, .revealed) > .actions {
-      position: absolute;
-      top: calc(100% - 0.5rem);
-      z-index: 1;
-      padding: 0.125rem;
-      background: var(--falcon-chat-background);
-      border: 1px solid var(--falcon-chat-border-color);
-      border-radius: calc(var(--falcon-chat-radius) / 2);
-      opacity: 0;
-      pointer-events: none;
-    }
-
-    .message.user > .actions {
-      inset-inline-end: 0;
-    }
-
-    .message:focus-within > .actions {
-      opacity: 1;
-      pointer-events: auto;
-    }
-
-    @media (hover: hover) {
-      .message:hover > .actions {
-        opacity: 1;
-        pointer-events: auto;
-      }
-    }
-
-    /* Touch has no hover: "⋯" beside the bubble shows its buttons. */
-    button.more {
-      display: none;
-    }
-
-    @media (pointer: coarse) {
-      button.more {
-        display: inline-grid;
-        position: absolute;
-        bottom: 0;
-        inset-inline-end: 0;
-      }
-
-      .message.assistant:not(.last) {
-        padding-inline-end: 2.875rem;
-      }
-
-      .message.user > .more {
-        inset-inline: -2.875rem auto;
-      }
-    }
-
     .icon {
       position: relative;
       display: inline-grid;
@@ -481,44 +425,11 @@ export const styles = [
       }
     }
 
-    .actions .tip {
-      bottom: auto;
-      top: calc(100% + 0.25rem);
-    }
-
-    /* An answer's row starts at the transcript's edge, a question's ends there (and the transcript clips sideways):
-       the tips of those edge buttons open inward, as the composer's do. */
-    .assistant > .actions > :first-child > .tip,
-    .user > .actions > :last-child > .tip {
-      left: auto;
-      translate: none;
-    }
-
-    .assistant > .actions > :first-child > .tip {
-      inset-inline-start: 0;
-    }
-
-    .user > .actions > :last-child > .tip {
-      inset-inline-end: 0;
-    }
-
     /* Send and Stop sit at the panel's inline end: their tips open toward its middle, never past its edge. */
     .composer .tip {
       left: auto;
       inset-inline-end: 0;
       translate: none;
-    }
-
-    .edit {
-      display: grid;
-      gap: calc(var(--falcon-chat-spacing) / 2);
-      min-width: min(20rem, 60vw);
-    }
-
-    .edit-buttons {
-      display: flex;
-      justify-content: flex-end;
-      gap: calc(var(--falcon-chat-spacing) / 2);
     }
 
     .suggestions {
@@ -689,23 +600,6 @@ export const styles = [
       }
     }
 
-    .settings {
-      display: grid;
-      gap: calc(var(--falcon-chat-spacing) / 2);
-      padding-top: calc(var(--falcon-chat-spacing) / 2);
-    }
-
-    .slider {
-      display: flex;
-      align-items: center;
-      gap: calc(var(--falcon-chat-spacing) / 2);
-    }
-
-    .slider input {
-      flex: 1;
-      accent-color: var(--falcon-chat-accent-color);
-    }
-
     /* Answers' markdown rendered ahead of the first answer (markdown/warm-up.ts): laid out, never painted.
        !important because it carries part="message-content": a page's ::part rule beats this one unless it is. */
     .warm-up {
@@ -713,6 +607,11 @@ export const styles = [
       inset: 0;
       visibility: hidden !important;
       contain: strict;
+    }
+
+    /* The message buttons' box (message-view.ts): their styles come with their chunk. */
+    .buttons {
+      display: contents;
     }
 
     .visually-hidden {

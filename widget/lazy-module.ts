@@ -16,6 +16,8 @@ export class LazyModule<T> {
     private readonly host: ReactiveControllerHost,
     private readonly what: string,
     private readonly load: () => Promise<T>,
+    /** Called once the module is there, before the host renders with it (say, to adopt the chunk's styles). */
+    private readonly arrived?: (module: T) => void,
   ) {}
 
   /** The module when it has loaded; until then `undefined`, and the first call starts loading it. */
@@ -24,6 +26,7 @@ export class LazyModule<T> {
       this.loading = this.load()
         .then(
           (module) => {
+            this.arrived?.(module);
             this.module = module;
           },
           (error: unknown) => {

@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
-import { icons, labelledIcon } from './icons.ts';
 import type { FalconChatStrings } from './strings.ts';
 
 /** What the visitor can do to a message; the element implements them. */
@@ -34,6 +33,10 @@ export interface MessageState {
   editorUnavailable?: string;
   /** Seconds before Retry may be pressed (the service asked to wait). */
   retryIn?: number;
+  /** The buttons under a message (a chunk of its own), once loaded. */
+  renderActions?: (message: ChatMessage, state: MessageState) => TemplateResult;
+  /** Shown under the last answer instead of its buttons when they could not be loaded. */
+  actionsUnavailable?: string;
 }
 
 /** One message of the transcript: its bubble, then notes, the error row and the buttons under it. */
@@ -57,7 +60,7 @@ export function renderMessage(message: ChatMessage, state: MessageState): Templa
       ${message.reconnecting ? html`<p class="note" part="message-note" role="status">${strings.reconnecting}</p>` : nothing}
       ${message.finishReason === 'length' ? html`<p class="note" part="message-note">${strings.cutShort}</p>` : nothing}
       ${message.error ? renderError(message.error.message, message.error.retryable !== false, state) : nothing}
-      ${streaming || state.editing ? nothing : renderActions(message, state)}
+      ${streaming || state.editing ? nothing : renderActionsOf(message, state)}
     </div>
   `;
 }
@@ -94,25 +97,13 @@ function renderError(sentence: string, retryable: boolean, { strings, actions, i
   </div>`;
 }
 
-function renderActions(message: ChatMessage, state: MessageState) {
-  const { strings, actions, isLastAnswer, copied, busy } = state;
-  const button = (part: string, label: string, path: string, onClick: () => void) =>
-    html`<button type="button" class="icon action" part="action-button ${part}" @click=${onClick}>${labelledIcon(path, label)}</button>`;
-  // Not announced as part of the answer: the log reads the answer, not its buttons.
-  return html`${
-    isLastAnswer
-      ? nothing
-      : html`<button
-          type="button"
-          class="icon more"
-          part="actions-button"
-          aria-expanded=${state.revealed ? 'true' : 'false'}
-          @click=${() => actions.reveal(message)}
-        >${labelledIcon(icons.more, strings.messageActions)}</button>`
-  }<div class="actions" part="message-actions" aria-live="off">
-    ${message.content ? button('copy-button', copied ? strings.copied : strings.copy, copied ? icons.copied : icons.copy, () => actions.copy(message)) : nothing}
-    ${message.role === 'user' ? button('edit-button', strings.edit, icons.edit, () => actions.startEdit(message)) : nothing}
-    ${isLastAnswer && !busy && !message.error ? button('regenerate-button', strings.regenerate, icons.regenerate, actions.regenerate) : nothing}
-    ${isLastAnswer && !busy ? button('delete-button', strings.deleteExchange, icons.delete, actions.deleteLast) : nothing}
-  </div>`;
+/** The message's buttons from their chunk; under the last answer, a note when that chunk could not be loaded. */
+function renderActionsOf(message: ChatMessage, state: MessageState) {
+  // In a box of no layout of its own, there before them, so that their arrival is nothing a live region reads.
+  return html`<div class="buttons" aria-live="off">${state.renderActions?.(message, state) ?? nothing}</div>${
+    // A failed answer's own error row says what is wrong already.
+    !state.renderActions && state.isLastAnswer && state.actionsUnavailable && !message.error
+      ? html`<p class="note" part="message-note">${state.actionsUnavailable}</p>`
+      : nothing
+  }`;
 }

@@ -1,7 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-
-/** Where the floating panel covers the whole screen (the styles' phone layout). */
-export const PHONE_MEDIA = '(max-width: 639.98px)';
+import { PHONE_MEDIA } from './phone-media.ts';
 
 const FOCUSABLE = 'a[href], button, input, textarea, select, summary, [tabindex]';
 

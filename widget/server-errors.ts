@@ -1,7 +1,7 @@
 import { ChatError, type ChatErrorCode, type ChatErrorDetails } from './chat-error.ts';
 import type { WorkerErrorCode } from './wire-contract.ts';
 
-// The worker's failures in the element's terms. Part of the stream reader's chunk (chat-stream.ts), loaded with the first question.
+// The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts) when an answer fails.
 
 /**
  * What each of the worker's codes means to the element, in a stream's

@@ -1,6 +1,8 @@
 import { html } from 'lit';
 import type { FalconChatStrings } from './strings.ts';
 
+export { settingsStyles } from './settings-panel.styles.ts';
+
 /** What the panel reads and sets: the element's own properties. */
 export interface SettingsTarget {
   systemMessage: string;

@@ -96,6 +96,8 @@ describe('a host page with a strict Content-Security-Policy, on another origin',
         const answer = chat.locator('[part~="assistant-message"] [part~="message-content"]');
         expect(await answer.textContent()).toMatch(/offline demo model/);
         expect(await chat.locator('[part~="error"]').count()).toBe(0);
+        // The message buttons come in a chunk of their own once the answer is complete: under this policy too.
+        await expect.poll(() => chat.locator('[part~="copy-button"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
 
         const looks = await widgetLooks(page);
         expect(looks).toMatchObject({

@@ -47,7 +47,7 @@ describe('chunks that fail to load', () => {
   afterEach(() => frame?.remove());
 
   it('degrade their feature with a message, and the chat still answers', async () => {
-    const embedded = await embedWithOnly([await chunkNamed('chat-stream')]);
+    const embedded = await embedWithOnly([await chunkNamed('chat-stream'), await chunkNamed('message-actions')]);
     frame = embedded.frame;
     const { el, frameWindow } = embedded;
     const root = el.shadowRoot!;
@@ -72,6 +72,46 @@ describe('chunks that fail to load', () => {
     expect(root.querySelector('[part~="user-message"]')!.textContent).to.contain('could not be reached');
     expect(el.messages).to.have.length(2);
     expect(frameWindow.cspViolations.some((line) => line.includes('/chunks/'))).to.equal(true);
+  });
+
+  it('without the message buttons, say so under the answer, and the chat still answers', async () => {
+    const embedded = await embedWithOnly([await chunkNamed('chat-stream')]);
+    frame = embedded.frame;
+    const { el } = embedded;
+    const root = el.shadowRoot!;
+    const answered = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('Hello without buttons'));
+    await answered;
+    await el.updateComplete;
+    expect(root.querySelector('[part~="assistant-message"] [part~="message-content"]')!.textContent).to.contain(
+      'offline demo model',
+    );
+    expect(root.querySelector('[part~="copy-button"]')).to.equal(null);
+    expect(root.querySelector('[part~="assistant-message"] [part~="message-note"]')!.textContent).to.contain(
+      'could not be reached',
+    );
+    // The next question is asked as the first was.
+    const again = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('And again'));
+    await again;
+    expect(el.messages).to.have.length(4);
+  });
+
+  it("without the worker's error codes, show a failed answer as the service's fault, and the chat goes on", async () => {
+    const embedded = await embedWithOnly([await chunkNamed('chat-stream'), await chunkNamed('message-actions')]);
+    frame = embedded.frame;
+    const { el } = embedded;
+    const failed = oneEvent(el, 'falcon-chat-error');
+    // A rate limit, which the codes' chunk would name as such: without it, the generic sentence.
+    el.send(offline('Limited without the codes', { fault: 'http-429' }));
+    const { detail } = await failed;
+    expect(detail.code).to.equal('server');
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="error"]')!.textContent).to.contain('Something went wrong on our side');
+    const answered = oneEvent(el, 'falcon-chat-response');
+    el.send(offline('And then a question that works'));
+    const { detail: answer } = await answered;
+    expect(answer.text).to.contain('offline demo model');
   });
 
   it('without the answer reader, fail the question as a network error and keep what the visitor typed', async () => {

@@ -72,6 +72,8 @@ for (const [build, scriptTag] of [
       expect(answer.querySelector('a[href^="https://huggingface.co/"]')).to.exist;
       const copyCode = answer.querySelector<HTMLButtonElement>('.code-block button')!;
       copyCode.click();
+      // The message buttons are a chunk of their own, loaded as the answer ends: under the same policy too.
+      await el.updateComplete;
       el.shadowRoot!.querySelector<HTMLButtonElement>('[part~="copy-button"]')!.click();
 
       // The error block and Retry render under the same policy.

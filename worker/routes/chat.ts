@@ -3,7 +3,7 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { startAnswer } from '../answers/start-answer.ts';
 import { reserveBudget } from '../budget/reserve-budget.ts';
-import { planAnswer } from '../http/answer-plan.ts';
+import { planModelRequest } from '../http/model-request.ts';
 import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
 import { refuseUnworkableUpstream } from '../http/config-verdict.ts';
@@ -51,7 +51,7 @@ chat.post(
     const config = c.get('config');
     const body = c.req.valid('json');
     refuseUnworkableUpstream(config.upstream, c.get('requestId'));
-    const plan = planAnswer(body, config);
+    const plan = planModelRequest(body, config);
     // Reserves before the upstream call (or refuses with 429); the answer's maximum may come back cut.
     const budget = await reserveBudget(c, plan.request);
     // The answer runs in a Durable Object of its own, which a dropped connection or a reload can come back to.

@@ -6,8 +6,11 @@ import { ApiError } from './api-error.ts';
 import type { ChatRequest } from './chat-request.ts';
 import { enforceLimits } from './request-limits.ts';
 
-/** What the model will be asked, once the request has passed the operator's bounds. */
-export interface AnswerPlan {
+/**
+ * What the model will be asked, once the request has passed the operator's bounds. (The answer's whole plan,
+ * handed to its Durable Object, is `AnswerPlan` in worker/answers/answer-plan.ts; this is one part of it.)
+ */
+export interface ModelRequestPlan {
   request: GenerationRequest;
   /** Oldest turns left out so the conversation fits the model's context. */
   droppedTurns: number;
@@ -18,7 +21,7 @@ export interface AnswerPlan {
  * bounds, the system message policy, the context window and the defaults.
  * Throws `ApiError` for a request that cannot be answered.
  */
-export function planAnswer(body: ChatRequest, config: WorkerConfig): AnswerPlan {
+export function planModelRequest(body: ChatRequest, config: WorkerConfig): ModelRequestPlan {
   enforceLimits(body, config.limits);
   const system = resolveSystemMessage(config.systemMessagePolicy, config.systemMessage, body.system);
   const fitted = fitToContext(

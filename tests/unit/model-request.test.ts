@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../worker/config.ts';
-import { planAnswer } from '../../worker/http/answer-plan.ts';
+import { planModelRequest } from '../../worker/http/model-request.ts';
 import { ApiError } from '../../worker/http/api-error.ts';
 
 const config = readConfig({ CONTEXT_TOKENS: '400', MAX_MESSAGES: '4' } as unknown as Env);
 
-describe('planAnswer', () => {
+describe('planModelRequest', () => {
   it('brings the temperature into range and keeps the question', () => {
-    const plan = planAnswer({ messages: [{ role: 'user', content: 'Hi' }], temperature: 9 }, config);
+    const plan = planModelRequest({ messages: [{ role: 'user', content: 'Hi' }], temperature: 9 }, config);
     expect(plan.request.temperature).toBe(2);
     expect(plan.request.turns.at(-1)?.content).toBe('Hi');
     expect(plan.droppedTurns).toBe(0);
@@ -18,12 +18,12 @@ describe('planAnswer', () => {
       role: index % 2 ? ('assistant' as const) : ('user' as const),
       content: 'q',
     }));
-    expect(() => planAnswer({ messages }, config)).toThrow(ApiError);
+    expect(() => planModelRequest({ messages }, config)).toThrow(ApiError);
   });
 
   it('says conversation_too_long when the question leaves no room to answer', () => {
     try {
-      planAnswer(
+      planModelRequest(
         { messages: [{ role: 'user', content: 'x'.repeat(1200) }] },
         { ...config, limits: { ...config.limits, maxMessageChars: 5000 } },
       );
