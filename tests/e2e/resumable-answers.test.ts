@@ -102,9 +102,7 @@ async function closedWithin(tag: string, since: number, bound: number): Promise<
 }
 
 describe('answers that survive', () => {
-  // Known regression since the merge of resumable answers with the lazy chunks and the design (issues 13, 15):
-  // this path failed in the fresh-clone run and is not fixed yet; see the closing note of that stop.
-  it.skip('a connection cut again and again mid-answer still ends with exactly the model’s text, from one generation', async () => {
+  it('a connection cut again and again mid-answer still ends with exactly the model’s text, from one generation', async () => {
     const context = await scene.browser.newContext();
     try {
       const page = await open(context, '/cut');
@@ -161,9 +159,7 @@ describe('answers that survive', () => {
     }
   });
 
-  // Known regression since the merge of resumable answers with the lazy chunks and the design (issues 13, 15):
-  // this path failed in the fresh-clone run and is not fixed yet; see the closing note of that stop.
-  it.skip('Stop after a reconnect cancels within 1 s', async () => {
+  it('Stop after a reconnect cancels within 1 s', async () => {
     const context = await scene.browser.newContext();
     try {
       const page = await open(context, '/cut');
