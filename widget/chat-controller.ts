@@ -70,16 +70,26 @@ export class ChatController implements ReactiveController {
   }
 
   hostConnected(): void {
-    addEventListener('pagehide', this.saveNow);
+    addEventListener('pagehide', this.leave);
     addEventListener('storage', this.followOtherTab);
   }
 
   hostDisconnected(): void {
-    removeEventListener('pagehide', this.saveNow);
+    removeEventListener('pagehide', this.leave);
     removeEventListener('storage', this.followOtherTab);
     // Nobody is left to read the answer; stop paying for it.
     this.stop();
   }
+
+  /**
+   * The page is going away. Kept conversations are saved, and a reload picks the answer up; without one, nothing
+   * can, so it is stopped at the worker (a keepalive request): the browser may go on reading an abandoned response
+   * for seconds, and the answer's object would keep paying for the model until it let go.
+   */
+  private leave = (): void => {
+    if (this.store) this.saveNow();
+    else this.stop();
+  };
 
   /** Loads the stored conversation into an empty transcript, and goes on with an answer a reload cut short. */
   restore(settings?: AnswerSettings): void {

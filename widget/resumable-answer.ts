@@ -19,16 +19,20 @@ export interface ResumableAnswerOptions {
   giveUpMs?: number;
 }
 
-/** The waits between tries: quick at first, then every few seconds; the `online` event cuts one short. */
+/** The waits between tries while the worker cannot be reached: quick at first, then every few seconds; `online` cuts one short. */
 const BACKOFF_MS = [250, 500, 1000, 2000, 4000];
 
 /**
  * An answer that survives a dropped connection. It reads `first` (the
  * question's own response, or a resume after a reload); when that breaks
  * before its end, it asks the worker for the events after the last id it saw,
- * with backoff and at once when the browser is back online, so the text goes
- * on with nothing missing or repeated. After `giveUpMs` of failures the last
- * failure is thrown, as a stream that cannot be resumed throws at once.
+ * so the text goes on with nothing missing or repeated. A stream that was
+ * delivering is picked up at once; one that opened and broke before any event
+ * (the browser may drop the bytes that came just before a cut) is tried again
+ * shortly, not later and later, since an answer nobody reads is soon cancelled;
+ * an unreachable worker is tried with backoff, and at once when the browser is
+ * back online. After `giveUpMs` without an event the last failure is thrown, as
+ * a stream that cannot be resumed throws at once.
  */
 export async function* resumableAnswer(
   first: AsyncGenerator<ChatStreamEvent>,
@@ -38,14 +42,16 @@ export async function* resumableAnswer(
   let point = start;
   let failingSince: number | undefined;
   let stream = first;
-  for (let attempt = 0; ; attempt++) {
+  for (let unreachable = 0; ; ) {
+    let delivered = false;
     try {
       for await (const event of stream) {
+        delivered = true;
         if (event.type === 'handle') point = { handle: event.handle, lastId: event.id ?? 0 };
         else if (point && event.id !== undefined) point = { ...point, lastId: event.id };
         if (failingSince !== undefined) {
           failingSince = undefined;
-          attempt = 0;
+          unreachable = 0;
           onReconnecting(false);
         }
         if (point) onResumePoint?.(point);
@@ -57,14 +63,19 @@ export async function* resumableAnswer(
       failingSince ??= Date.now();
       if (Date.now() - failingSince >= giveUpMs) throw error;
       onReconnecting(true);
-      await waitToRetry(BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length - 1)], signal);
+      const wait = delivered
+        ? 0
+        : error.code === 'connection-lost'
+          ? BACKOFF_MS[0]
+          : BACKOFF_MS[Math.min(unreachable++, BACKOFF_MS.length - 1)];
+      await waitToRetry(wait, signal);
       stream = resume(point.handle, point.lastId, signal);
     }
   }
 }
 
 /** A failure of the connection, not of the answer: worth trying again. */
-function isConnectionFailure(error: unknown): boolean {
+function isConnectionFailure(error: unknown): error is ChatError {
   return (
     error instanceof ChatError && (error.code === 'connection-lost' || error.code === 'network') && !error.serverCode
   );

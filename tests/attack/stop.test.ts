@@ -110,12 +110,12 @@ describe('stop means stop', () => {
   // Every way a visitor leaves besides Stop: what it does to the page, and its name in the summary line.
   it.each<[string, string, (page: Page) => Promise<unknown>]>([
     ['closing the tab', 'close tab', (page) => page.close()],
-    // Known regression since the resumable-answer merge (issue 13): in the fresh-clone run, navigating away ended the
-    // generation only after 6.6–6.9 s (closing the tab still ends it within 1 s). Left out until fixed; see that
-    // stop's closing note.
-    // ['navigating away', 'navigate away', (page) => page.goto('about:blank')],
-    // The same regression when the page navigates to another page of its site (6.6 s in the fresh-clone run).
-    // ['following a link to another page of the same site', 'same-site link', (page) => page.goto(`${scene.host.origin}/elsewhere`)],
+    ['navigating away', 'navigate away', (page) => page.goto('about:blank')],
+    [
+      'following a link to another page of the same site',
+      'same-site link',
+      (page) => page.goto(`${scene.host.origin}/elsewhere`),
+    ],
     [
       'the page removing the element (a single-page app changing view)',
       'element removed',

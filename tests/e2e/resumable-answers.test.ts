@@ -11,8 +11,10 @@ import type { RequestRecord } from '../../demo/offline-model/server.ts';
 import { embeddingPage, startAttackScene, type AttackScene } from '../attack/support/attack-kit.ts';
 import { type CuttingProxy, startCuttingProxy } from '../support/cutting-proxy.ts';
 
-const GRACE_MS = 1500;
-const LONG_ANSWER = 'tokens=300,delay=20,first-delay=50';
+/** How long an answer nobody reads keeps going with persistence: a reload on two busy shared cores can take 1.5 s. */
+const GRACE_MS = 3000;
+/** Long enough (12 s) that only a cancellation ends it, also after a grace period. */
+const LONG_ANSWER = 'tokens=600,delay=20,first-delay=50';
 
 let scene: AttackScene;
 let proxy: CuttingProxy;
@@ -65,6 +67,24 @@ async function waitForStatus(page: Page, status: string, timeout = 30_000): Prom
   );
 }
 
+/** Waits for the answer to end, however it ends: its status, and the error it shows if any. */
+async function waitForEnd(page: Page, timeout: number): Promise<{ status?: string; error?: unknown }> {
+  const ended = await page.waitForFunction(
+    () => {
+      const { messages } = document.querySelector('falcon-chat') as unknown as {
+        messages: { role: string; status?: string; error?: unknown }[];
+      };
+      const answer = messages.at(-1);
+      return (
+        answer?.role === 'assistant' && answer.status !== 'streaming' && { status: answer.status, error: answer.error }
+      );
+    },
+    undefined,
+    { timeout },
+  );
+  return (await ended.jsonValue()) as { status?: string; error?: unknown };
+}
+
 /** Waits until the last answer has more than `length` characters (and the transcript at least `messages` messages). */
 async function waitForText(page: Page, length: number, messages = 2): Promise<void> {
   await page.waitForFunction(
@@ -102,15 +122,15 @@ async function closedWithin(tag: string, since: number, bound: number): Promise<
 }
 
 describe('answers that survive', () => {
-  // Known regression since the merge of resumable answers with the lazy chunks and the design (issues 13, 15):
-  // this path failed in the fresh-clone run and is not fixed yet; see the closing note of that stop.
-  it.skip('a connection cut again and again mid-answer still ends with exactly the model’s text, from one generation', async () => {
+  it('a connection cut again and again mid-answer still ends with exactly the model’s text, from one generation', async () => {
     const context = await scene.browser.newContext();
     try {
       const page = await open(context, '/cut');
       const tag = newTag();
       await ask(page, `Tell me a story @offline(tokens=100,delay=5,tag=${tag})`);
-      await waitForStatus(page, 'complete', 100_000);
+      // Whatever the answer ends as is reported: a stopped or failed answer fails here with what it shows.
+      const ended = await waitForEnd(page, 100_000);
+      expect(ended, `after ${proxy.cuts} cuts`).toEqual({ status: 'complete', error: undefined });
       expect(proxy.cuts).toBeGreaterThan(2);
       const [record, ...others] = await records(tag);
       expect(others).toEqual([]);
@@ -132,7 +152,7 @@ describe('answers that survive', () => {
       await waitForText(page, 60);
       await page.reload();
       await page.waitForFunction(() => customElements.get('falcon-chat') !== undefined);
-      await waitForStatus(page, 'complete', 30_000);
+      expect(await waitForEnd(page, 30_000)).toEqual({ status: 'complete', error: undefined });
       const [record, ...others] = await records(tag);
       expect(others).toEqual([]);
       expect((await lastAnswer(page)).content.trim()).toBe(await modelText(record));
@@ -161,9 +181,7 @@ describe('answers that survive', () => {
     }
   });
 
-  // Known regression since the merge of resumable answers with the lazy chunks and the design (issues 13, 15):
-  // this path failed in the fresh-clone run and is not fixed yet; see the closing note of that stop.
-  it.skip('Stop after a reconnect cancels within 1 s', async () => {
+  it('Stop after a reconnect cancels within 1 s', async () => {
     const context = await scene.browser.newContext();
     try {
       const page = await open(context, '/cut');

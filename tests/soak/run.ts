@@ -3,13 +3,15 @@
  * Issue 6.6, soak: 2,000 chats one after another through the worker in `wrangler dev`
  * (offline model at full speed, a short markdown answer per chat), each read to its end
  * and checked: status 200, an SSE stream, tokens that add up to exactly the answer the
- * model gave, one `done` and no `error`. The worker's memory after the last chat must be
- * at most 10 % above what it was after chat 100: the worker isolate's JavaScript heap
- * (through wrangler's inspector, after a full garbage collection, the debugger's
- * own console buffer dropped; the smallest of 3 readings). The resident sizes (VmRSS) of the two workerd processes below wrangler's
- * PID, the one that runs the worker and wrangler's proxy in front of it, are reported;
- * SOAK_JUDGE_RSS=1 judges the first too (it grows under wrangler dev whatever the worker
- * does: see README, "Reliability").
+ * model gave, one `done` and no `error`. The worker's memory after the last chat is
+ * compared with what it was after chat 100 (at most 10 % more): the worker isolate's
+ * JavaScript heap, the answers' Durable Objects included (they run in the same isolate),
+ * read through wrangler's inspector after a full garbage collection with the debugger's
+ * own console buffer dropped, the smallest of 3 readings. It is judged only with
+ * SOAK_JUDGE_HEAP=1 for now (see the note at the judgement). The resident sizes (VmRSS)
+ * of the two workerd processes below wrangler's PID, the one that runs the worker and
+ * wrangler's proxy in front of it, are reported; SOAK_JUDGE_RSS=1 judges the first too
+ * (it grows under wrangler dev whatever the worker does: see README, "Reliability").
  *
  * `npm run soak` (SOAK_CHATS overrides the count). Bounded: each chat has 15 s, the whole
  * run 8 minutes. The last line is `N passed, N failed`: the chats, plus the memory checks.
@@ -276,9 +278,11 @@ async function main(): Promise<number> {
   const heap = compare(`worker heap (smallest of the last ${HEAP_WINDOW} readings)`, baseline?.heapKiB, final?.heapKiB);
   const rss = compare('workerd runtime resident size (VmRSS)', baseline?.runtimeKiB, final?.runtimeKiB);
   const proxy = compare("wrangler's proxy resident size (VmRSS)", baseline?.proxyKiB, final?.proxyKiB);
-  // Each answer's Durable Object keeps its events in the isolate's memory for the 10-minute retention (resumable
-  // answers), so 2,000 answers in 90 s grow the heap by design (+1.2 MiB, +30 %, measured). Until finished answers
-  // leave memory for their SQLite row, the heap is reported, not judged, unless SOAK_JUDGE_HEAP=1.
+  // A finished answer's events leave memory for their SQLite row, but each answer's object still costs the heap:
+  // 3.7 -> 4.5 MiB over 2,000 answers (+20 %, was +30 % with the events in memory), about 1 KB per answer over
+  // 500 against 0.2 KB for the direct relay, of which only about 0.4 KB is freed when workerd evicts the idle
+  // object some 70 s later (measured 2 December 2026). Until the rest is found, the heap is reported, not judged,
+  // unless SOAK_JUDGE_HEAP=1.
   const checks = [
     ...(process.env.SOAK_JUDGE_HEAP === '1' ? [heap] : []),
     ...(process.env.SOAK_JUDGE_RSS === '1' ? [rss] : []),

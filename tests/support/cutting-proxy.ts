@@ -15,7 +15,8 @@ export interface CuttingProxy {
  * connection has carried a `text/event-stream` response and `cutAfterBytes`
  * of it, both sides are destroyed in the middle of whatever was passing (often
  * inside an event), as a lift or a tunnel does to a phone's connection.
- * Everything else (the page, the script) passes untouched.
+ * Everything else (the page, the script) passes untouched, also on a
+ * connection that carried a short stream to its end before.
  */
 export async function startCuttingProxy(
   target: string,
@@ -49,6 +50,9 @@ export async function startCuttingProxy(
     client.pipe(upstream);
     let streamBytes = -1;
     upstream.on('data', (chunk: Buffer) => {
+      // A connection kept alive after a short stream that ended whole carries other responses next (a script,
+      // a stop): each response is judged by its own headers.
+      if (/^HTTP\/1\.[01] \d{3} /.test(chunk.toString('latin1', 0, 13))) streamBytes = -1;
       if (streamBytes < 0 && /content-type: text\/event-stream/i.test(chunk.toString('latin1'))) streamBytes = 0;
       if (streamBytes < 0 || !proxy.cutting) {
         client.write(chunk);

@@ -70,6 +70,24 @@ describe('resumableAnswer', () => {
     expect(statuses).to.deep.equal([true, false, true, false, true, false]);
   });
 
+  it('asks again from the same id when a resume breaks before its first event (the bytes before a cut can be lost)', async () => {
+    const asked: number[] = [];
+    const resume = (_handle: string, from: number) => {
+      asked.push(from);
+      // The first two tries open and break with nothing read; the third gets the rest.
+      return wire(asked.length < 3 ? '' : EVENTS.slice(from + 1).join(''));
+    };
+    const events = await readAll(
+      resumableAnswer(wire(EVENTS.slice(0, 3).join('')), {
+        signal: new AbortController().signal,
+        resume,
+        onReconnecting: () => {},
+      }),
+    );
+    expect(text(events)).to.equal('One two three.');
+    expect(asked).to.deep.equal([2, 2, 2]);
+  });
+
   it('gives up with the connection failure after giveUpMs', async () => {
     const resume = () => wire('');
     let failure: unknown;

@@ -12,7 +12,9 @@ export const RETENTION_MS = 10 * 60_000;
  * Frames are written to storage once, when the answer ends (one row): a storage write holds the object's
  * outgoing bytes until it is confirmed (the output gate). Writing every second made the 7-byte-chunks fault
  * case show the end of the answer 5.4 s after the model's, 2.7 s without; and an object evicted mid-answer
- * has lost its upstream anyway, while its readers already hold the text they saw.
+ * has lost its upstream anyway, while its readers already hold the text they saw. Once written, they leave
+ * memory: a finished answer is read back from its row by whoever resumes it, so an isolate holding thousands
+ * of finished answers for their retention holds none of their text.
  */
 
 const encoder = new TextEncoder();
@@ -35,18 +37,17 @@ interface Reader {
  * It calls the upstream, numbers each event (`id: 1`, `id: 2`, …), sends every
  * event to every reader connected, and replays the events after any id to a
  * reader that comes back. The frames live in memory while the answer runs and
- * go to SQLite as one row when it ends, so a resume after the object was
- * evicted still finds them; ten minutes after the end the
- * alarm deletes everything, the handle with it.
+ * move to SQLite as one row when it ends: a resume of a finished answer reads
+ * them from there, also after the object was evicted; ten minutes after the
+ * end the alarm deletes everything, the handle with it.
  *
  * Nobody reading costs money: without persistence the upstream is cancelled
  * the moment the last reader leaves (as when the worker relayed it directly);
  * with it, after the plan's grace period. Stop cancels it at once.
  */
 export class AnswerRelay extends DurableObject<Env> {
-  /** `frames[i]` is the event with id `i + 1`, as sent. */
+  /** While the answer runs, `frames[i]` is the event with id `i + 1`, as sent; once it has ended, they are in storage. */
   private frames: string[] = [];
-  private saved = 0;
   private phase: 'idle' | 'running' | 'ended' = 'idle';
   private readonly readers = new Set<Reader>();
   private upstream?: AbortController;
@@ -74,8 +75,6 @@ export class AnswerRelay extends DurableObject<Env> {
   /** Deletes the answer when its retention is over (or, as a backstop, long after it should have ended). */
   override async alarm(): Promise<void> {
     this.end('expired');
-    this.frames = [];
-    this.saved = 0;
     await this.ctx.storage.deleteAll();
   }
 
@@ -169,7 +168,7 @@ export class AnswerRelay extends DurableObject<Env> {
     if (this.phase === 'running') this.finish();
   }
 
-  /** Numbers one event and sends it to every reader. */
+  /** Numbers one event and sends it to every reader. Only a running answer gets events. */
   private append(event: string): void {
     const frame = `id: ${this.frames.length + 1}\n${event}\n\n`;
     this.frames.push(frame);
@@ -179,26 +178,33 @@ export class AnswerRelay extends DurableObject<Env> {
     }
   }
 
-  /** Writes the frames not yet stored as one row. */
-  private flush(): void {
-    if (this.saved === this.frames.length) return;
-    this.ctx.storage.sql.exec(
-      'INSERT INTO frames (first_id, frames) VALUES (?, ?)',
-      this.saved + 1,
-      JSON.stringify(this.frames.slice(this.saved)),
-    );
-    this.saved = this.frames.length;
-  }
-
-  /** The answer is over (its last event is out): readers are let go, and the retention starts. */
+  /** The answer is over (its last event is out): its frames go to storage, readers are let go, and the retention starts. */
   private finish(): void {
     this.phase = 'ended';
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.upstream?.abort();
-    this.flush();
+    this.ctx.storage.sql.exec('DELETE FROM frames');
+    this.ctx.storage.sql.exec('INSERT INTO frames (first_id, frames) VALUES (1, ?)', JSON.stringify(this.frames));
     this.ctx.storage.kv.put('ended', true);
     void this.ctx.storage.setAlarm(Date.now() + RETENTION_MS);
+    this.frames = [];
+    // The question (the whole conversation) is not needed any more either.
+    this.plan = undefined;
     for (const reader of this.readers) this.release(reader, true);
+  }
+
+  /** The events after id `from`: from memory while the answer runs, from its row once it has ended. */
+  private framesAfter(from: number): string[] {
+    if (this.phase === 'running') return this.frames.slice(Math.max(0, from));
+    return this.storedFrames().slice(Math.max(0, from));
+  }
+
+  private storedFrames(): string[] {
+    const frames: string[] = [];
+    for (const row of this.ctx.storage.sql.exec<{ frames: string }>('SELECT frames FROM frames ORDER BY first_id')) {
+      frames.push(...(JSON.parse(row.frames) as string[]));
+    }
+    return frames;
   }
 
   /** Cancels a running answer: `stop` from any tab, `abandoned` with nobody reading, `expired` by the alarm. */
@@ -217,7 +223,7 @@ export class AnswerRelay extends DurableObject<Env> {
     return new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
-          const missed = first + this.frames.slice(Math.max(0, from)).join('');
+          const missed = first + this.framesAfter(from).join('');
           if (missed) controller.enqueue(encoder.encode(missed));
           if (this.phase !== 'running') {
             controller.close();
@@ -259,17 +265,14 @@ export class AnswerRelay extends DurableObject<Env> {
 
   /**
    * After an eviction (a deploy, a restart) the object wakes up with only its
-   * storage: the stored frames come back, and an answer that was cut off
-   * there ends with the error a lost upstream connection gives.
+   * storage: a finished answer is read from there, and one that was cut off
+   * mid-answer ends with the error a lost upstream connection gives.
    */
   private recover(): void {
     if (this.phase !== 'idle') return;
-    for (const row of this.ctx.storage.sql.exec<{ frames: string }>('SELECT frames FROM frames ORDER BY first_id')) {
-      this.frames.push(...(JSON.parse(row.frames) as string[]));
-    }
-    this.saved = this.frames.length;
     this.phase = 'ended';
     if (this.ctx.storage.kv.get('ended')) return;
+    this.frames = this.storedFrames();
     this.phase = 'running';
     this.append(`event: error\ndata: ${JSON.stringify(failureData(new Error('evicted')))}`);
     this.finish();
