@@ -39,6 +39,17 @@ export const MAX_MARKDOWN_CHARS = 65_536;
 export const MAX_SHOWN_CHARS = 131_072;
 const SLICE = 128;
 const MAX_PENDING = 128;
+/**
+ * A whole answer (restored, or replaced by the page) is not rendered in one
+ * task: its first characters at once, the rest a slice per frame, each slice
+ * at most FRAME_MS of building and FRAME_CHARS of text (the frame then lays
+ * out only what the slice added), so no task grows with the answer. Streamed
+ * tokens are already paced per frame (text-pacer.ts).
+ */
+const FIRST_CHARS = 2_048;
+const FRAME_MS = 8;
+const FRAME_CHARS = 8_192;
+const PIECE = SLICE * 8;
 
 /** `end`, moved back one if it would split a surrogate pair (and still past `start`). */
 function cut(text: string, start: number, end: number): number {
@@ -70,6 +81,15 @@ export class MarkdownView {
   private cutShort = false;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
+  /** Text given but not rendered yet, from `backlogAt` on: the rest of a long answer, a slice per frame. */
+  private backlog = '';
+  private backlogAt = 0;
+  /** The parser is ended once the backlog is rendered. */
+  private endWhenRendered = false;
+  private nextSlice?: () => void;
+  private settle?: () => void;
+  /** While a long answer is still being rendered: resolves once all of it is in the DOM. */
+  rendering?: Promise<void>;
 
   constructor(private readonly options: MarkdownOptions) {
     this.root = document.createElement('div');
@@ -84,6 +104,77 @@ export class MarkdownView {
   /** Adds the next piece of a streaming answer. */
   append(text: string): void {
     if (this.ended) return;
+    if (this.backlogAt < this.backlog.length) {
+      // Behind the rest of a long answer (a resumed one): in its turn.
+      this.backlog = this.backlog.slice(this.backlogAt) + text;
+      this.backlogAt = 0;
+    } else {
+      this.write(text);
+    }
+  }
+
+  /** Renders what is left of a long answer now, in this task (tests; the element lets it render a slice per frame). */
+  flush(): void {
+    if (this.backlogAt < this.backlog.length) this.write(this.backlog.slice(this.backlogAt));
+    this.drained();
+  }
+
+  /** Renders `text`: its first characters now, the rest a slice per frame. */
+  private feed(text: string): void {
+    const first = cut(text, 0, Math.min(text.length, FIRST_CHARS));
+    this.write(text.slice(0, first));
+    if (first === text.length) {
+      this.drained();
+      return;
+    }
+    this.backlog = text.slice(first);
+    this.backlogAt = 0;
+    this.rendering ??= new Promise((resolve) => (this.settle = resolve));
+    this.schedule();
+  }
+
+  private schedule(): void {
+    // Called once: a view that started again meanwhile has a step of its own.
+    const step = () => {
+      if (this.nextSlice === step) this.renderSlice();
+    };
+    this.nextSlice = step;
+    // A hidden page draws no frames; the answer still completes.
+    if (document.hidden) setTimeout(step);
+    else requestAnimationFrame(step);
+  }
+
+  private renderSlice(): void {
+    const started = performance.now();
+    const { backlog } = this;
+    for (let chars = 0; this.backlogAt < backlog.length; ) {
+      const at = this.backlogAt;
+      // Past the length an answer shows, the rest costs nothing: it is only counted.
+      const end = this.cutShort ? backlog.length : cut(backlog, at, Math.min(backlog.length, at + PIECE));
+      this.backlogAt = end;
+      this.write(backlog.slice(at, end));
+      chars += end - at;
+      if (chars >= FRAME_CHARS || performance.now() - started >= FRAME_MS) break;
+    }
+    if (this.backlogAt < backlog.length) this.schedule();
+    else this.drained();
+  }
+
+  /** The backlog is rendered: the parser ends if the answer has, and whoever waits is told. */
+  private drained(): void {
+    this.backlog = '';
+    this.backlogAt = 0;
+    this.nextSlice = undefined;
+    if (this.endWhenRendered) {
+      this.endWhenRendered = false;
+      this.endParser();
+    }
+    const settle = this.settle;
+    this.settle = this.rendering = undefined;
+    settle?.();
+  }
+
+  private write(text: string): void {
     let start = 0;
     if (this.renderer && engine) start = this.parse(this.renderer, engine, text);
     if (start < text.length) this.appendRest(text, start);
@@ -155,37 +246,44 @@ export class MarkdownView {
   sync(content: string, streaming: boolean): void {
     // A page can set any messages; a content that is not text is shown as text.
     if (typeof content !== 'string') content = String(content ?? '');
+    const given = this.written + this.backlog.length - this.backlogAt;
     if (streaming) {
-      if (this.source === undefined && !this.ended && content.length === this.written) return;
+      if (this.source === undefined && !this.ended && content.length === given) return;
     } else if (this.source === content) {
       return;
-    } else if (this.source === undefined && !this.ended && content.length === this.written) {
+    } else if (this.source === undefined && !this.ended && content.length === given) {
       // The stream is over: flush what the parser held back, and remember the text.
       this.end(content);
       return;
     }
     this.restart();
-    this.append(content);
+    this.feed(content);
     if (!streaming) this.end(content);
   }
 
   private end(content: string): void {
+    if (this.backlogAt < this.backlog.length) this.endWhenRendered = true;
+    else this.endParser();
+    this.ended = true;
+    this.source = content;
+  }
+
+  private endParser(): void {
     try {
       if (this.renderer && engine && !this.pastMarkdown) engine.parser_end(this.renderer.parser);
     } catch {
       this.leaveMarkdown();
     }
-    this.ended = true;
-    this.source = content;
   }
 
   /** The renderer has arrived: what was shown as plain text is rendered as markdown. */
   private upgrade(): void {
     if (this.renderer) return;
     const { ended, source } = this;
-    const text = this.plain?.data ?? '';
+    // A whole answer is rendered from its text (not what was shown of it); a streaming one from what came so far.
+    const text = source ?? (this.plain?.data ?? '') + this.backlog.slice(this.backlogAt);
     this.restart();
-    this.append(text);
+    this.feed(text);
     if (ended) this.end(source ?? text);
   }
 
@@ -199,5 +297,9 @@ export class MarkdownView {
     this.pastMarkdown = false;
     this.cutShort = false;
     this.source = undefined;
+    this.backlog = '';
+    this.backlogAt = 0;
+    this.endWhenRendered = false;
+    this.nextSlice = undefined;
   }
 }

@@ -44,6 +44,8 @@ export function render(markdown: string, pieces?: string[], allowImages = false)
     view.sync(markdown, true);
   }
   view.sync(markdown, false);
+  // A long answer renders a slice per frame in the element; here all of it at once.
+  view.flush();
   return view.root;
 }
 
