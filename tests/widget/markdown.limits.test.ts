@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { MAX_COLUMNS, MAX_DEPTH, PLAIN_REST_CLASS } from '../../widget/markdown/dom-renderer.ts';
-import { loadMarkdown, MAX_MARKDOWN_CHARS, MAX_SHOWN_CHARS } from '../../widget/markdown/markdown-view.ts';
+import { MAX_MARKDOWN_CHARS, MAX_SHOWN_CHARS } from '../../widget/markdown/markdown-writer.ts';
+import { loadMarkdown } from '../../widget/markdown/markdown-view.ts';
 import { safeUrl } from '../../widget/markdown/safe-url.ts';
 import {
   checkHostileMarkdown,
