@@ -3,7 +3,7 @@ import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
 import { MAX_ELEMENTS } from '../../widget/markdown/dom-renderer.ts';
 import { loadMarkdown, MarkdownView } from '../../widget/markdown/markdown-view.ts';
-import { MAX_SHOWN_CHARS } from '../../widget/markdown/markdown-writer.ts';
+import { MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../widget/markdown/markdown-writer.ts';
 import { parts } from './support/chat-helpers.ts';
 import { ELEMENT_BOUND } from './support/markdown-checks.ts';
 
@@ -17,7 +17,7 @@ const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.l
 const ANSWERS: [string, string][] = [
   ['ordinary markdown', fill(ORDINARY, MiB)],
   ['deep > nesting', fill('>', MiB)],
-  ['many short lines', fill('a\n', MiB)],
+  ['plain prose', fill('Some words of an ordinary sentence, and a few more. ', MiB)],
   ['one long line', fill('abcdefghij', MiB)],
 ];
 
@@ -68,8 +68,9 @@ describe('a long stored answer is restored a slice per frame (issue 11)', () => 
       const shown = answerContent(el)!;
       const final = shown.textContent!.length;
       // Partly rendered when other tasks ran: the answer took several tasks, with the page's own between them.
-      expect(seen.filter((length) => length > 0 && length < final).length).to.be.at.least(2);
-      expect(final).to.be.within(Math.min(content.length, MAX_SHOWN_CHARS) / 2, MAX_SHOWN_CHARS + 2);
+      expect(seen.filter((length) => length > 0 && length < final).length).to.be.at.least(1);
+      expect(final).to.be.within(4_000, MAX_SHOWN_CHARS + 2);
+      expect(shown.textContent).to.match(/ …$/);
       expect(shown.querySelectorAll('*').length).to.be.at.most(ELEMENT_BOUND);
       expect(shown.innerHTML).to.equal(renderedAtOnce(content).innerHTML);
       // The whole answer is still in the conversation (Copy copies all of it).
@@ -77,6 +78,20 @@ describe('a long stored answer is restored a slice per frame (issue 11)', () => 
       el.remove();
     });
   }
+
+  it('1 MiB of short lines shows at most MAX_SHOWN_LINES of them, in bounded blocks', async () => {
+    store(fill('a\n', MiB));
+    const el = document.createElement('falcon-chat') as FalconChat;
+    el.setAttribute('persist', 'local');
+    el.setAttribute('storage-key', 'restore-test');
+    document.body.append(el);
+    await el.updateComplete;
+    const shown = answerContent(el)!;
+    expect(shown.textContent!.split('\n').length).to.be.within(MAX_SHOWN_LINES / 2, MAX_SHOWN_LINES + 200);
+    expect(shown.querySelectorAll('*').length).to.be.at.most(ELEMENT_BOUND);
+    expect(shown.textContent).to.match(/ …$/);
+    el.remove();
+  });
 
   it('an ordinary answer is rendered in the same task, as before', async () => {
     store(ORDINARY);

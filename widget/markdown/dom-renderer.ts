@@ -63,7 +63,7 @@ const MAX_TEXT_NODE = 1_024;
  * MAX_REST_BLOCK characters and MAX_REST_LINES lines.
  */
 export const MAX_BLOCK_CHARS = 8_192;
-const LINE_BREAK_CHARS = 16;
+const LINE_BREAK_CHARS = 64;
 const MAX_REST_BLOCK = 4_096;
 export const MAX_REST_LINES = 128;
 /** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */

@@ -14,10 +14,12 @@ import { alignLastTable, TableAlignReader } from './table-align.ts';
 export const MAX_MARKDOWN_CHARS = 65_536;
 /**
  * Laying out text costs time in proportion to its length, and a megabyte is
- * seconds of one frame: an answer shows its first 128 KiB, then `…` (its
- * whole text stays in the conversation, and Copy copies all of it).
+ * seconds of one frame: an answer shows its first 128 KiB (and of plain text
+ * 2,048 lines), then `…` (its whole text stays in the conversation, and Copy
+ * copies all of it).
  */
 export const MAX_SHOWN_CHARS = 131_072;
+export const MAX_SHOWN_LINES = 2_048;
 const SLICE = 128;
 const MAX_PENDING = 128;
 /**
@@ -57,6 +59,8 @@ export class MarkdownWriter {
   private pastMarkdown = false;
   /** Past the length an answer shows: the rest is not laid out. */
   private cutShort = false;
+  /** Lines of plain text shown. */
+  private lines = 0;
   /** The whole text, once the view was given it whole (not while it is built from tokens). */
   private source?: string;
   /** Text given but not rendered yet, from `backlogAt` on: the rest of a long answer, a slice per frame. */
@@ -184,7 +188,10 @@ export class MarkdownWriter {
 
   /** `text` from `start` on, as plain text, up to the length an answer shows. */
   private appendRest(text: string, start: number): void {
-    const room = MAX_SHOWN_CHARS - (this.written + start);
+    let room = this.cutShort || this.lines >= MAX_SHOWN_LINES ? 0 : MAX_SHOWN_CHARS - (this.written + start);
+    // Lines cost more than characters to lay out: past MAX_SHOWN_LINES of them, the answer is cut short too.
+    for (let at = text.indexOf('\n', start); room > 0 && at >= 0 && at < start + room; at = text.indexOf('\n', at + 1))
+      if (++this.lines >= MAX_SHOWN_LINES) room = at + 1 - start;
     if (room > 0) this.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
     if (room < text.length - start && !this.cutShort) {
       this.cutShort = true;
@@ -250,6 +257,7 @@ export class MarkdownWriter {
     this.ended = false;
     this.pastMarkdown = false;
     this.cutShort = false;
+    this.lines = 0;
     this.source = undefined;
     this.backlog = '';
     this.backlogAt = 0;
