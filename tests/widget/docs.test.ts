@@ -13,7 +13,8 @@ import type { LoadSets } from '../bench/size.ts';
  * These are the sizes with all of them (21.1 KB and 30.0 KB gzip -9), held so that nothing grows unnoticed.
  */
 const ENTRY_LIMIT = 21.5 * 1024;
-const FIRST_ANSWER_LIMIT = 30 * 1024;
+// Issue 11 (s11): the markdown writer moved into the engine chunk (entry −0.5 KB), and it slices long answers over frames (+0.7 KB through the first answer).
+const FIRST_ANSWER_LIMIT = 30.1 * 1024;
 
 /** The page area to capture, in CSS pixels. */
 function clipOf(element: Element, margin = 0) {

@@ -210,10 +210,11 @@ function addText(state: RendererState, text: string): void {
   appendText(node, node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
 }
 
-/** From here on, the answer is plain text in one paragraph at the end of the answer. */
+/** From here on, the answer is plain text in one block at the end of the answer. */
 function startPlainRest(state: RendererState): HTMLElement {
   if (!state.rest) {
-    state.rest = state.stack[0].appendChild(element('p', PLAIN_REST_CLASS));
+    // A div of divs: each block is laid out on its own, and none takes a paragraph's margins.
+    state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
     state.rest.dir = 'auto';
   }
   return state.rest;
@@ -229,7 +230,7 @@ function appendRest(state: RendererState, text: string): void {
   const rest = startPlainRest(state);
   for (let start = 0; start < text.length; ) {
     if (!state.restBlock || state.restChars >= MAX_REST_BLOCK || state.restLines >= MAX_REST_LINES) {
-      state.restBlock = rest.appendChild(element('span'));
+      state.restBlock = rest.appendChild(element('div'));
       state.restChars = state.restLines = 0;
     }
     const room = MAX_REST_BLOCK - state.restChars;

@@ -192,15 +192,12 @@ export class MarkdownWriter {
     // Lines cost more than characters to lay out: past MAX_SHOWN_LINES of them, the answer is cut short too.
     for (let at = text.indexOf('\n', start); room > 0 && at >= 0 && at < start + room; at = text.indexOf('\n', at + 1))
       if (++this.lines >= MAX_SHOWN_LINES) room = at + 1 - start;
-    if (room > 0) this.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
+    if (room > 0)
+      this.renderer.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
     if (room < text.length - start && !this.cutShort) {
       this.cutShort = true;
-      this.appendPlain(' …');
+      this.renderer.appendPlain(' …');
     }
-  }
-
-  private appendPlain(text: string): void {
-    this.renderer.appendPlain(text);
   }
 
   /** From here on the answer is plain text, starting with what the parser held back. */

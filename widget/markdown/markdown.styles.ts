@@ -8,11 +8,6 @@ export const markdownStyles = css`
     overflow-wrap: anywhere;
   }
 
-  /* Blocks of bounded size, each laid out on its own (dom-renderer.ts). */
-  .markdown .plain-rest > span {
-    display: block;
-  }
-
   .markdown > :first-child {
     margin-top: 0;
   }
