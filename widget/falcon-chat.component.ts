@@ -488,6 +488,8 @@ export class FalconChat extends LitElement {
       this.views.set(message.id, view);
     }
     view.sync(message.content, message.status === 'streaming');
+    // A long answer renders a slice per frame; `updateComplete` waits for all of it.
+    if (view.rendering) this.track(view.rendering);
     return view;
   }
 

@@ -142,7 +142,7 @@ export interface TraceSummary {
  * Main-thread work in a Chromium trace: the page's renderer main thread,
  * nested events turned into self times (an event's time minus its children's).
  */
-export function summariseTrace(trace: Buffer): TraceSummary {
+export function summariseTrace(trace: Buffer, { fromMark = false } = {}): TraceSummary {
   const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] } | TraceEvent[];
   const all = Array.isArray(parsed) ? parsed : parsed.traceEvents;
   const mainThreads = new Set(
@@ -199,7 +199,11 @@ export function summariseTrace(trace: Buffer): TraceSummary {
     if (parent) {
       parent.child += Math.min(span.end, parent.end) - span.start;
       span.inScript = parent.inScript || kindOf(parent.name) === 'script';
-    } else if (span.name === 'RunTask' || span.name === 'ThreadControllerImpl::RunTask')
+    } else if (
+      (span.name === 'RunTask' || span.name === 'ThreadControllerImpl::RunTask') &&
+      // With `fromMark`, only tasks that started after the page's mark count (page start-up before it does not).
+      !(fromMark && sent !== undefined && span.start < sent)
+    )
       tasks.push({ start: span.start, end: span.end, cpu: span.cpu });
     if (span.name === 'Layout') {
       layouts++;

@@ -7,7 +7,7 @@
  * JSON. See docs/performance.md for what each line means.
  *
  *   npm run bench                        everything (about 5 minutes on 2 cores)
- *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, first-token, budget
+ *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, first-token, budget, markdown
  *   npm run bench -- --only=first-token --baseline-dist=/path/to/older/dist   first token, this build beside an older one
  *   npm run bench -- --full              also the 10,000-token answer at 50 tokens/s (200 s more)
  *   npm run bench -- --out=path.json     where the JSON goes (default tests/bench/results.json)
@@ -29,6 +29,7 @@ import { snapshotApp, startBenchStack, type BenchStack } from './lib/bench-stack
 import { describeMachine, measureFreeCores, type MachineInfo } from './lib/machine.ts';
 import { fmt, median } from './lib/stats.ts';
 import { measureRender, type RenderCase, type RenderResult } from './render.ts';
+import { type MarkdownTaskResult, measureMarkdownTasks, sizeName } from './markdown-tasks.ts';
 import { buildWorkerBundle, measureSizes, type SizeResult } from './size.ts';
 import { type FirstTokenResult, measureFirstToken } from './first-token.ts';
 import { measureRelayBaseline, type RelayBaselineResult } from './relay-baseline.ts';
@@ -36,7 +37,7 @@ import { measureWorkerCpu, type CpuResult } from './worker-cpu.ts';
 import { DEV_INSPECTION_CASE, measureWorkerOverhead, OVERHEAD_CASES, type OverheadResult } from './worker-overhead.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size', 'first-token', 'budget'] as const;
+const BENCHES = ['render', 'overhead', 'concurrency', 'cpu', 'size', 'first-token', 'budget', 'markdown'] as const;
 type Bench = (typeof BENCHES)[number];
 
 const args = process.argv.slice(2);
@@ -74,6 +75,7 @@ interface Results {
   size?: SizeResult;
   firstToken?: FirstTokenResult[];
   budget?: BudgetResult;
+  markdown?: MarkdownTaskResult[];
   notes: string[];
 }
 
@@ -112,6 +114,7 @@ function reprint(path: string) {
   if (results.size) addSizeRows(results);
   if (results.firstToken) addFirstTokenRows(results);
   if (results.budget) addBudgetRows(results);
+  if (results.markdown) addMarkdownRows(results);
   printTable(results);
 }
 
@@ -230,6 +233,14 @@ async function main() {
       log('3. 200 visitors at once…');
       results.concurrency = await measureConcurrency(stack, { log });
       addConcurrencyRows(results);
+    }
+    if (selected('markdown')) {
+      log('8. hostile answers of up to 1 MiB, restored and streamed: longest task…');
+      browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs });
+      results.markdown = await measureMarkdownTasks(browser, join(app, 'dist'), { log });
+      await browser.close();
+      browser = undefined;
+      addMarkdownRows(results);
     }
     if (selected('budget')) {
       log('6. token budgets…');
@@ -420,6 +431,28 @@ function addBudgetRows(results: Results) {
         bench: '7 Budgets',
         measure: `one object, state on ${place.state}, ${lanes} callers at once: reservations/s, each also settled`,
         result: fmtInt(reservationsPerSecond),
+      });
+    }
+  }
+}
+
+function addMarkdownRows(results: Results) {
+  const markdown = results.markdown!;
+  for (const way of ['restored', 'streamed'] as const) {
+    for (const size of [...new Set(markdown.map((result) => result.size))]) {
+      const group = markdown.filter((result) => result.way === way && result.size === size);
+      if (!group.length) continue;
+      const worst = group.reduce((a, b) => (b.longestTaskMs > a.longestTaskMs ? b : a));
+      const failed = group.filter((result) => !result.ok);
+      results.rows.push({
+        bench: '8 Hostile answers',
+        measure: `longest task, ${group.length} kinds of answer of ${sizeName(size)}, ${way}`,
+        result:
+          `${fmt(worst.longestTaskMs, 0)} ms (${worst.kind}); by thread time ${fmt(Math.max(...group.map((r) => r.longestTaskCpuMs)), 0)} ms; ` +
+          `${group.filter((r) => r.longestTaskMs > 50).length} kinds with a task over 50 ms` +
+          (failed.length ? `; FAILED: ${failed.map((r) => `${r.kind}: ${r.error}`).join(', ')}` : ''),
+        goal: '≤ 50 ms',
+        met: worst.longestTaskMs <= 50 && !failed.length,
       });
     }
   }

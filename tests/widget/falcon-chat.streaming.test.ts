@@ -74,6 +74,7 @@ describe('<falcon-chat> streaming an answer', () => {
     // Parsed in pieces, over frames: nothing lost, reordered or parsed differently from the whole text at once.
     const whole = new MarkdownView({ allowImages: false, copyCodeLabel: 'Copy code' });
     whole.sync(detail.text, false);
+    whole.flush();
     const shown = parts(el, 'assistant-message').at(-1)!.querySelector('[part~="message-content"]')!;
     expect(shown.innerHTML).to.equal(whole.root.innerHTML);
     expect(shown.querySelectorAll('table').length).to.be.greaterThan(9);

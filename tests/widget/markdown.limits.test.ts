@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import { MAX_COLUMNS, MAX_DEPTH, PLAIN_REST_CLASS } from '../../widget/markdown/dom-renderer.ts';
-import { loadMarkdown, MAX_MARKDOWN_CHARS, MAX_SHOWN_CHARS } from '../../widget/markdown/markdown-view.ts';
+import { MAX_MARKDOWN_CHARS, MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../widget/markdown/markdown-writer.ts';
+import { loadMarkdown } from '../../widget/markdown/markdown-view.ts';
 import { safeUrl } from '../../widget/markdown/safe-url.ts';
 import {
   checkHostileMarkdown,
@@ -101,8 +102,9 @@ describe('markdown rendering is bounded (issue 11)', () => {
     const root = render(markdown);
     expectBounded(markdown, root);
     expect(root.querySelectorAll('h3, h4').length).to.be.at.most(Math.ceil(MAX_MARKDOWN_CHARS / 30));
-    // Its first 128 KiB are shown; the rest is in the conversation (and Copy), not laid out.
-    expect(plainRest(root).length).to.be.within(MAX_SHOWN_CHARS - MAX_MARKDOWN_CHARS - 10, MAX_SHOWN_CHARS);
+    // Its first 128 KiB (or 2,048 lines of plain text) are shown; the rest is in the conversation (and Copy), not laid out.
+    expect(plainRest(root).length).to.be.within(1, MAX_SHOWN_CHARS);
+    expect(plainRest(root).split('\n').length).to.be.at.most(MAX_SHOWN_LINES + 1);
     expect(root.textContent).to.match(/ …$/);
   });
 

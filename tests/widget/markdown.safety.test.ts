@@ -108,6 +108,7 @@ function render(markdown: string, { allowImages = false, seed = 0 } = {}): HTMLE
     view.sync(markdown, true);
   }
   view.sync(markdown, false);
+  view.flush();
   return view.root;
 }
 

@@ -19,6 +19,12 @@ interface RendererState extends MarkdownOptions {
   elements: number;
   /** Once a limit is reached: the paragraph that takes the rest of the answer as plain text. */
   rest?: HTMLElement;
+  /** The rest's last block, and what it holds. */
+  restBlock?: HTMLElement;
+  restChars: number;
+  restLines: number;
+  /** Text (and line breaks) in the block being written since it opened. */
+  blockChars: number;
   /** The markdown level of the answer's first heading, which becomes an h3 (the element's own heading is an h2). */
   headingBase?: number;
   /** The level of the last heading rendered, so that none skips a level. */
@@ -46,7 +52,20 @@ export const MAX_COLUMNS = 32;
  * whole text on every append: past this length a new node starts, so a long
  * paragraph costs the same per token at its end as at its start.
  */
-const MAX_TEXT_NODE = 4_096;
+const MAX_TEXT_NODE = 1_024;
+/**
+ * The browser lays out (and, on every change of its text, re-reads) a
+ * paragraph whole: one paragraph of 100 KiB is hundreds of milliseconds a
+ * frame. So one block of markdown (a paragraph, an item, a cell, a code block)
+ * holds at most this much text, a line break counted as LINE_BREAK_CHARS
+ * (ten times the longest answer a worker lets a model write has blocks far
+ * smaller); past it the rest of the answer is plain text, in blocks of at most
+ * MAX_REST_BLOCK characters and MAX_REST_LINES lines.
+ */
+export const MAX_BLOCK_CHARS = 8_192;
+const LINE_BREAK_CHARS = 64;
+const MAX_REST_BLOCK = 4_096;
+export const MAX_REST_LINES = 128;
 /** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -86,11 +105,18 @@ function cost(type: md.Token): number {
 }
 
 function addToken(state: RendererState, type: md.Token): void {
-  if (!state.rest && (state.stack.length >= MAX_DEPTH || state.elements + cost(type) > MAX_ELEMENTS))
+  if (type === md.LINE_BREAK) state.blockChars += LINE_BREAK_CHARS;
+  else if (!INLINE_TAGS[type] && type !== md.CHECKBOX) state.blockChars = 0;
+  if (
+    !state.rest &&
+    (state.stack.length >= MAX_DEPTH ||
+      state.elements + cost(type) > MAX_ELEMENTS ||
+      state.blockChars > MAX_BLOCK_CHARS)
+  )
     startPlainRest(state);
   if (state.rest) {
     // Past a limit, tokens make nothing: their text goes on as plain text, line breaks as newlines.
-    if (type === md.LINE_BREAK || type === md.RULE) appendText(state.rest, '\n');
+    if (type === md.LINE_BREAK || type === md.RULE) appendRest(state, '\n');
     state.stack.push(state.rest);
     return;
   }
@@ -125,6 +151,7 @@ function addToken(state: RendererState, type: md.Token): void {
     node = element('tr');
   } else if (type === md.TABLE_CELL && parent.childElementCount >= MAX_COLUMNS) {
     const last = parent.lastElementChild as HTMLElement;
+    state.blockChars += 3;
     appendText(last, ' | ');
     state.stack.push(last);
     return;
@@ -173,17 +200,69 @@ function appendText(node: HTMLElement, text: string): void {
 }
 
 function addText(state: RendererState, text: string): void {
-  const node = state.rest ?? state.stack.at(-1)!;
-  appendText(node, !state.rest && node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
+  state.blockChars += text.length;
+  if (!state.rest && state.blockChars > MAX_BLOCK_CHARS) startPlainRest(state);
+  if (state.rest) {
+    appendRest(state, text);
+    return;
+  }
+  const node = state.stack.at(-1)!;
+  appendText(node, node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
 }
 
-/** From here on, the answer is plain text in one paragraph at the end of the answer. */
+/** From here on, the answer is plain text in one block at the end of the answer. */
 function startPlainRest(state: RendererState): HTMLElement {
   if (!state.rest) {
-    state.rest = state.stack[0].appendChild(element('p', PLAIN_REST_CLASS));
+    // A div of divs: each block is laid out on its own, and none takes a paragraph's margins.
+    state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
     state.rest.dir = 'auto';
   }
   return state.rest;
+}
+
+/**
+ * Plain text at the end of the rest, in blocks of bounded size. A block ends
+ * at the first line end or space past half its size (or at its size, or its
+ * last line), wherever the pieces of text were cut: a streamed answer and the
+ * same answer given whole make the same blocks.
+ */
+function appendRest(state: RendererState, text: string): void {
+  const rest = startPlainRest(state);
+  for (let start = 0; start < text.length; ) {
+    if (!state.restBlock || state.restChars >= MAX_REST_BLOCK || state.restLines >= MAX_REST_LINES) {
+      state.restBlock = rest.appendChild(element('div'));
+      state.restChars = state.restLines = 0;
+    }
+    const room = MAX_REST_BLOCK - state.restChars;
+    const window = text.slice(start, start + room);
+    const end = blockEnd(window, MAX_REST_BLOCK / 2 - state.restChars, MAX_REST_LINES - state.restLines);
+    let piece = end < 0 ? window : window.slice(0, end);
+    const last = piece.charCodeAt(piece.length - 1);
+    // A full block does not end between the halves of a character.
+    if (end < 0 && piece.length === room && piece.length > 1 && last >= 0xd800 && last <= 0xdbff)
+      piece = piece.slice(0, -1);
+    appendText(state.restBlock, piece);
+    state.restChars = end < 0 && piece.length === window.length ? state.restChars + piece.length : MAX_REST_BLOCK;
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) state.restLines++;
+    start += piece.length;
+  }
+}
+
+/**
+ * Where the block ends in `window` (the room left in it): after its `lines`-th
+ * line end, or after the first line end or space from `soft` on; -1 if not
+ * within the window.
+ */
+function blockEnd(window: string, soft: number, lines: number): number {
+  let end = -1;
+  for (let at = window.indexOf('\n'), seen = 1; at >= 0 && end < 0; at = window.indexOf('\n', at + 1), seen++)
+    if (seen >= lines) end = at + 1;
+  const from = Math.max(0, soft);
+  for (const mark of ['\n', ' ']) {
+    const at = window.indexOf(mark, from);
+    if (at >= 0 && (end < 0 || at + 1 < end)) end = at + 1;
+  }
+  return end;
 }
 
 function setAttr(state: RendererState, type: md.Attr, value: string): void {
@@ -246,7 +325,15 @@ export interface MarkdownRenderer {
  * makes stays within the limits above.
  */
 export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions): MarkdownRenderer {
-  const state: RendererState = { ...options, stack: [root], lastHeading: 2, elements: 0 };
+  const state: RendererState = {
+    ...options,
+    stack: [root],
+    lastHeading: 2,
+    elements: 0,
+    restChars: 0,
+    restLines: 0,
+    blockChars: 0,
+  };
   const parser = md.parser({
     data: state,
     add_token: addToken,
@@ -259,11 +346,6 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
     get plain() {
       return state.rest !== undefined;
     },
-    appendPlain: (text) => {
-      const rest = startPlainRest(state);
-      for (let start = 0; start < text.length; start += MAX_TEXT_NODE) {
-        appendText(rest, text.slice(start, start + MAX_TEXT_NODE));
-      }
-    },
+    appendPlain: (text) => appendRest(state, text),
   };
 }

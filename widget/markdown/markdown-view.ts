@@ -1,5 +1,5 @@
-import type { MarkdownOptions, MarkdownRenderer } from './dom-renderer.ts';
-import type { TableAlignReader } from './table-align.ts';
+import type { MarkdownOptions } from './dom-renderer.ts';
+import type { MarkdownWriter } from './markdown-writer.ts';
 
 type MarkdownEngine = typeof import('./markdown-engine.ts');
 
@@ -23,181 +23,79 @@ export function loadMarkdown(): Promise<MarkdownEngine> {
 }
 
 /**
- * What the parser is given, and how. An answer's first 64 KiB are markdown
- * (ten times the longest answer the worker lets a model write), the rest is
- * plain text. The parser is fed in slices, and a marker it holds back longer
- * than a link (a run of `*`, digits, backticks, `<br   `…) ends the markdown
- * there: it copies what it holds back on every character, so an unbounded run
- * would cost the square of its length.
+ * Characters shown as plain text until the renderer is there (it then renders
+ * the whole answer, a slice per frame); if it never comes, the first 128 KiB.
  */
-export const MAX_MARKDOWN_CHARS = 65_536;
-/**
- * Laying out text costs time in proportion to its length, and a megabyte is
- * seconds of one frame: an answer shows its first 128 KiB, then `…` (its
- * whole text stays in the conversation, and Copy copies all of it).
- */
-export const MAX_SHOWN_CHARS = 131_072;
-const SLICE = 128;
-const MAX_PENDING = 128;
-
-/** `end`, moved back one if it would split a surrogate pair (and still past `start`). */
-function cut(text: string, start: number, end: number): number {
-  const code = text.charCodeAt(end - 1);
-  return end < text.length && end - 1 > start && code >= 0xd800 && code <= 0xdbff ? end - 1 : end;
-}
+const SHOWN_BEFORE = 4_096;
+const SHOWN_WITHOUT = 131_072;
 
 /**
- * One answer rendered as markdown into `root`, which the element places in
- * its template once and never re-renders. Tokens are appended as they
- * arrive: the parser sees only the new text and the DOM only grows at its
- * end, so a token costs the same at the end of a long answer as at its
- * start, and a selection in the finished part survives. Until the renderer
- * has loaded, the text shows as it is, and is rendered once it arrives.
+ * One answer rendered as markdown into `root`, which the element places in its
+ * template once and never re-renders. The work is the renderer's
+ * (markdown-writer.ts, in its chunk); until it has loaded, the start of the
+ * text shows as it is, and is rendered once it arrives.
  */
 export class MarkdownView {
-  readonly root: HTMLElement;
-  private renderer?: MarkdownRenderer;
-  /** Reads tables' column alignments from the raw text, which the parser drops. */
-  private tables?: TableAlignReader;
-  /** Text shown as it is, while there is no renderer yet. */
-  private plain?: Text;
-  /** Characters written so far (so the element can tell whether it missed any). */
-  private written = 0;
+  readonly root = document.createElement('div');
+  private writer?: MarkdownWriter;
+  /** Until the renderer is there: the text so far, whether it is complete, and what of it shows. */
+  private text = '';
   private ended = false;
-  /** Past a limit of the markdown: the parser is given nothing more. */
-  private pastMarkdown = false;
-  /** Past the length an answer shows: the rest is not laid out. */
-  private cutShort = false;
-  /** The whole text, once the view was given it whole (not while it is built from tokens). */
-  private source?: string;
+  private plain?: Text;
+  private arriving?: Promise<void>;
 
   constructor(private readonly options: MarkdownOptions) {
-    this.root = document.createElement('div');
-    this.restart();
-    if (!engine)
-      loadMarkdown().then(
+    if (engine) this.writer = new engine.MarkdownWriter(this.root, options);
+    else
+      this.arriving = loadMarkdown().then(
         () => this.upgrade(),
-        () => {},
+        () => this.showPlain(SHOWN_WITHOUT),
       );
+  }
+
+  /** While the answer is still being rendered (loaded, or laid out a slice per frame): resolves once it is all there. */
+  get rendering(): Promise<void> | undefined {
+    return this.writer ? this.writer.rendering : this.arriving;
   }
 
   /** Adds the next piece of a streaming answer. */
   append(text: string): void {
-    if (this.ended) return;
-    let start = 0;
-    if (this.renderer && engine) start = this.parse(this.renderer, engine, text);
-    if (start < text.length) this.appendRest(text, start);
-    this.written += text.length;
-  }
-
-  /** Feeds `text` to the parser in slices while the markdown lasts; returns where it stopped. */
-  private parse(
-    renderer: MarkdownRenderer,
-    { parser_write, alignLastTable, LINK, IMAGE, MAX_DESTINATION }: MarkdownEngine,
-    text: string,
-  ) {
-    const { parser } = renderer;
-    let start = 0;
-    try {
-      while (!this.pastMarkdown && start < text.length) {
-        if (this.written + start >= MAX_MARKDOWN_CHARS) {
-          this.leaveMarkdown();
-          break;
-        }
-        const end = cut(text, start, Math.min(text.length, start + SLICE, start + MAX_MARKDOWN_CHARS - this.written));
-        for (const piece of this.tables!.split(text.slice(start, end))) {
-          parser_write(parser, piece.text);
-          if (piece.align) alignLastTable(this.root, piece.align);
-        }
-        start = end;
-        const limit = parser.token === LINK || parser.token === IMAGE ? MAX_DESTINATION + 2 : MAX_PENDING;
-        if (renderer.plain || parser.pending.length > limit) this.leaveMarkdown();
-      }
-    } catch {
-      // Not expected; but an answer that breaks the renderer is still shown, as text.
-      this.leaveMarkdown();
-    }
-    return start;
-  }
-
-  /** `text` from `start` on, as plain text, up to the length an answer shows. */
-  private appendRest(text: string, start: number): void {
-    const room = MAX_SHOWN_CHARS - (this.written + start);
-    if (room > 0) this.appendPlain(text.slice(start, cut(text, start, start + Math.min(room, text.length - start))));
-    if (room < text.length - start && !this.cutShort) {
-      this.cutShort = true;
-      this.appendPlain(' …');
-    }
-  }
-
-  private appendPlain(text: string): void {
-    if (this.renderer) {
-      this.renderer.appendPlain(text);
-    } else {
-      this.plain ??= this.root.appendChild(new Text());
-      this.plain.appendData(text);
-    }
-  }
-
-  /** From here on the answer is plain text, starting with what the parser held back. */
-  private leaveMarkdown(): void {
-    if (this.pastMarkdown || !this.renderer) return;
-    this.pastMarkdown = true;
-    this.renderer.appendPlain(this.renderer.parser.pending);
+    if (this.writer) this.writer.append(text);
+    else if (!this.ended) this.showPlain(SHOWN_BEFORE, this.text + text);
   }
 
   /**
-   * Brings the view up to `content`. While the answer streams, its text only
-   * grows by the pieces given to `append`, so a matching length means there
-   * is nothing to do (and no O(length) comparison is made). Anything else
-   * (a conversation restored or replaced by the page) is rendered anew, once.
+   * Brings the view up to `content`: pieces given to `append` are not
+   * rendered again, and anything else (a conversation restored or replaced
+   * by the page) is rendered anew, once.
    */
   sync(content: string, streaming: boolean): void {
     // A page can set any messages; a content that is not text is shown as text.
     if (typeof content !== 'string') content = String(content ?? '');
-    if (streaming) {
-      if (this.source === undefined && !this.ended && content.length === this.written) return;
-    } else if (this.source === content) {
-      return;
-    } else if (this.source === undefined && !this.ended && content.length === this.written) {
-      // The stream is over: flush what the parser held back, and remember the text.
-      this.end(content);
-      return;
+    if (this.writer) this.writer.sync(content, streaming);
+    else if (content !== this.text || this.ended === streaming) {
+      this.ended = !streaming;
+      this.showPlain(SHOWN_BEFORE, content);
     }
-    this.restart();
-    this.append(content);
-    if (!streaming) this.end(content);
   }
 
-  private end(content: string): void {
-    try {
-      if (this.renderer && engine && !this.pastMarkdown) engine.parser_end(this.renderer.parser);
-    } catch {
-      this.leaveMarkdown();
-    }
-    this.ended = true;
-    this.source = content;
+  /** Renders what is left of a long answer now, in this task (tests; the element lets it render a slice per frame). */
+  flush(): void {
+    this.writer?.flush();
   }
 
-  /** The renderer has arrived: what was shown as plain text is rendered as markdown. */
-  private upgrade(): void {
-    if (this.renderer) return;
-    const { ended, source } = this;
-    const text = this.plain?.data ?? '';
-    this.restart();
-    this.append(text);
-    if (ended) this.end(source ?? text);
+  private showPlain(limit: number, text = this.text): void {
+    this.text = text;
+    this.plain ??= this.root.appendChild(new Text());
+    this.plain.data = text.length > limit ? `${text.slice(0, limit)} …` : text;
   }
 
-  private restart(): void {
-    this.root.replaceChildren();
-    this.renderer = engine?.createMarkdownParser(this.root, this.options);
-    this.tables = engine && new engine.TableAlignReader();
+  /** The renderer has arrived: the text is rendered as markdown. */
+  private upgrade(): Promise<void> | undefined {
+    this.writer = new engine!.MarkdownWriter(this.root, this.options);
+    this.writer.sync(this.text, !this.ended);
+    this.text = '';
     this.plain = undefined;
-    this.written = 0;
-    this.ended = false;
-    this.pastMarkdown = false;
-    this.cutShort = false;
-    this.source = undefined;
+    return this.writer.rendering;
   }
 }

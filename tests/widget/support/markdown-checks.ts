@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { MAX_DEPTH, MAX_ELEMENTS } from '../../../widget/markdown/dom-renderer.ts';
+import { MAX_DEPTH, MAX_ELEMENTS, MAX_REST_LINES } from '../../../widget/markdown/dom-renderer.ts';
+import { MAX_SHOWN_CHARS } from '../../../widget/markdown/markdown-writer.ts';
 import { MarkdownView } from '../../../widget/markdown/markdown-view.ts';
 
 /** What an answer rendered to: the facts a hostile answer must not be able to push past a bound. */
@@ -44,6 +45,8 @@ export function render(markdown: string, pieces?: string[], allowImages = false)
     view.sync(markdown, true);
   }
   view.sync(markdown, false);
+  // A long answer renders a slice per frame in the element; here all of it at once.
+  view.flush();
   return view.root;
 }
 
@@ -144,11 +147,12 @@ export const hostileMarkdown = fc
  * work. The DOM one answer makes is at most MAX_DEPTH tokens deep (a token
  * makes at most two levels: a table's scroller and table, a row's section
  * and row) and MAX_ELEMENTS elements, plus the plain-text paragraph that
- * takes the rest; text nodes hold up to 4,096 characters.
+ * takes the rest, in blocks of at least MAX_REST_LINES characters (a block
+ * ends after that many lines at the earliest) of the text an answer shows.
  */
 export const DEPTH_BOUND = 2 * MAX_DEPTH + 2;
-/** The answer's own root and the plain-text paragraph come on top. */
-export const ELEMENT_BOUND = MAX_ELEMENTS + 2;
+/** The answer's own root, the plain-text paragraph and its blocks come on top. */
+export const ELEMENT_BOUND = MAX_ELEMENTS + 2 + Math.ceil(MAX_SHOWN_CHARS / MAX_REST_LINES) + 1;
 /** Nodes per character of answer: every node holds or consumed at least a character, a code block's six aside. */
 export const NODES_PER_CHAR = 8;
 
