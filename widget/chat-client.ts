@@ -50,6 +50,19 @@ export function preloadReader(): void {
   loadReader().catch(() => {});
 }
 
+/** Reads `response` with the answer reader once it has loaded; without it the answer is lost as a network failure. */
+async function* readWith(reading: ReturnType<typeof loadReader>, response: Response): AsyncGenerator<ChatStreamEvent> {
+  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
+  try {
+    ({ readChatResponse } = await reading);
+  } catch (error) {
+    response.body?.cancel().catch(() => {});
+    console.warn('falcon-chat: the answer reader did not load.', error);
+    throw new ChatError('network');
+  }
+  yield* readChatResponse(response);
+}
+
 /**
  * Asks the worker at `endpoint` and yields the answer as it streams. Throws
  * `ChatError`, or the abort reason when `signal` aborts.
@@ -63,15 +76,7 @@ export async function* streamChat(
   const reading = loadReader();
   reading.catch(() => {});
   const response = await postJson(endpoint, request, signal, { Accept: 'text/event-stream', ...headers });
-  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
-  try {
-    ({ readChatResponse } = await reading);
-  } catch (error) {
-    response.body?.cancel().catch(() => {});
-    console.warn('falcon-chat: the answer reader did not load.', error);
-    throw new ChatError('network');
-  }
-  yield* readChatResponse(response);
+  yield* readWith(reading, response);
 }
 
 /** Continues the answer `handle` after event `from` (the last id received), as it streams. */
@@ -94,14 +99,7 @@ export async function* resumeChat(
     if (signal.aborted) throw error;
     throw new ChatError('network');
   }
-  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
-  try {
-    ({ readChatResponse } = await reading);
-  } catch {
-    response.body?.cancel().catch(() => {});
-    throw new ChatError('network');
-  }
-  yield* readChatResponse(response);
+  yield* readWith(reading, response);
 }
 
 /**
