@@ -1,4 +1,4 @@
-import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import {
   ask,
@@ -96,6 +96,21 @@ describe('an answer can be resumed from any event', () => {
     expect(later.events).toEqual(events.slice(1));
     expect(later.events.filter((event) => event.event === 'error')).toHaveLength(1);
     expect(later.events.at(-1)).toMatchObject({ event: 'error', data: { code: 'upstream_error' } });
+  });
+
+  it('tells a reader at once, numbered after what it saw, when the object was reset mid-answer', async () => {
+    const first = await callWorker(chatRequest(ask(`Tell me a long story ${scenario({ delay: 20 }).directive}`)));
+    const before = await readTokensThenDrop(first, 5);
+    const seen = Number(before.at(-1)!.id);
+    // What an eviction (a deploy, a restart) does: the instance is gone, its storage stays.
+    await runInDurableObject(relayOf(handleOf(before)), (_, state) => state.abort('evicted')).catch(() => undefined);
+    for (const from of [seen, 1]) {
+      const rest = await resume(handleOf(before), from);
+      expect(rest.response.status).toBe(200);
+      expect(rest.events).toEqual([
+        { id: String(from + 1), event: 'error', data: expect.objectContaining({ code: 'upstream_disconnected' }) },
+      ]);
+    }
   });
 
   it('counts questions, not reconnects: resuming never meets the rate limit', async () => {

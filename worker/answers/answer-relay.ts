@@ -3,6 +3,7 @@ import { type AnswerOutcome, failureData } from '../http/answer-stream.ts';
 import { logEvent } from '../http/log.ts';
 import { meterAnswer } from '../budget/reserve-budget.ts';
 import { type AnswerEvent, streamAnswer } from '../model/upstream.ts';
+import { UpstreamError } from '../model/upstream-error.ts';
 import type { AnswerAccess, AnswerPlan } from './answer-plan.ts';
 import { hashSecret } from './resume-handle.ts';
 
@@ -19,6 +20,8 @@ export const RETENTION_MS = 10 * 60_000;
 
 const encoder = new TextEncoder();
 const PING = encoder.encode(': ping\n\n');
+/** What a reader of an answer cut off by the object's eviction is told. */
+const LOST = failureData(new UpstreamError('upstream_disconnected', 200));
 
 /** What the route tells the object about the reader of a resume or a stop. */
 export const ACCESS_HEADERS = { origin: 'X-Relay-Origin', secret: 'X-Relay-Secret', session: 'X-Relay-Session' };
@@ -196,6 +199,7 @@ export class AnswerRelay extends DurableObject<Env> {
   /** The events after id `from`: from memory while the answer runs, from its row once it has ended. */
   private framesAfter(from: number): string[] {
     if (this.phase === 'running') return this.frames.slice(Math.max(0, from));
+    if (this.ctx.storage.kv.get('lost')) return [`id: ${from + 1}\nevent: error\ndata: ${JSON.stringify(LOST)}\n\n`];
     return this.storedFrames().slice(Math.max(0, from));
   }
 
@@ -265,17 +269,19 @@ export class AnswerRelay extends DurableObject<Env> {
 
   /**
    * After an eviction (a deploy, a restart) the object wakes up with only its
-   * storage: a finished answer is read from there, and one that was cut off
-   * mid-answer ends with the error a lost upstream connection gives.
+   * storage: a finished answer is read from there. One cut off mid-answer had
+   * its events only in memory, so it ends with the error a lost upstream
+   * connection gives, numbered for each reader just after the last event that
+   * reader saw (framesAfter): a reader that had seen id 40 is told at once, not
+   * left waiting for an id 41 that would never come.
    */
   private recover(): void {
     if (this.phase !== 'idle') return;
     this.phase = 'ended';
     if (this.ctx.storage.kv.get('ended')) return;
-    this.frames = this.storedFrames();
-    this.phase = 'running';
-    this.append(`event: error\ndata: ${JSON.stringify(failureData(new Error('evicted')))}`);
-    this.finish();
+    this.ctx.storage.kv.put('ended', true);
+    this.ctx.storage.kv.put('lost', true);
+    void this.ctx.storage.setAlarm(Date.now() + RETENTION_MS);
   }
 
   /** A 4xx naming what is wrong, or nothing when the reader may have the answer. */
