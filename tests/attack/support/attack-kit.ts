@@ -138,8 +138,17 @@ export async function startAttackScene({
   }
 }
 
+/**
+ * Every host name fails to resolve at once, so a leak fails fast instead of waiting on a
+ * name that does not resolve; the stack and the site are IP literals. This fence is the
+ * resolver's and not Playwright's request routing: routing every request through the
+ * test made about one chat POST in several thousand fail with net::ERR_FAILED under load.
+ */
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: findChrome(), args: chromeArgs });
+  return chromium.launch({
+    executablePath: findChrome(),
+    args: [...chromeArgs, '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+  });
 }
 
 export interface PageWatch {
@@ -161,11 +170,10 @@ export interface Allowed {
 }
 
 /**
- * A context whose pages carry the harness, whose requests are all recorded, and where
- * everything but the endpoint and the site's own pages is aborted (so a leak is
- * reported rather than sent, and no test waits on a name that does not resolve). Even
- * the site's own origin is refused anything but a page: an answer must not make the
- * browser fetch a relative URL either.
+ * A context whose pages carry the harness and whose requests are all recorded: `foreign()`
+ * lists every one that went anywhere but the endpoint or the site's own pages. Even the
+ * site's own origin counts as foreign for anything but a page: an answer must not make
+ * the browser fetch a relative URL either. No host name resolves (launchBrowser).
  */
 export async function watchedContext(
   browser: Browser,
@@ -198,11 +206,6 @@ export async function watchedContext(
     if (reason !== 'net::ERR_ABORTED')
       watch.failedRequests.push(`${new Date().toISOString()} ${request.method()} ${request.url()}: ${reason}`);
   });
-  await context.route('**/*', (route) =>
-    isAllowed(route.request().url(), route.request().resourceType())
-      ? route.fallback()
-      : route.abort('blockedbyclient'),
-  );
   context.on('page', (page) => observePage(page, watch));
   return { context, watch };
 }
