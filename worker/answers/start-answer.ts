@@ -5,6 +5,7 @@ import type { WorkerEnv } from '../http/worker-env.ts';
 import type { AnswerPlan } from './answer-plan.ts';
 import { relayDirectly } from './direct-relay.ts';
 import { hashSecret, newSecret } from './resume-handle.ts';
+import { makeSpare, takeAnswerObject } from './spare-object.ts';
 
 /** The header that carries the resume handle on `POST /api/chat`'s response (also the first event's data). */
 export const HANDLE_HEADER = 'X-Falcon-Answer';
@@ -20,7 +21,7 @@ export async function askerOf(c: Context<WorkerEnv>): Promise<{ origin: string; 
 
 /**
  * Hands the answer to a new Durable Object of its own, created near this
- * worker, and returns its event stream. The handle is the object's id and a
+ * worker (made ahead, see spare-object.ts), and returns its event stream. The handle is the object's id and a
  * fresh secret, bound to the asking origin (and session).
  */
 export async function startAnswer(
@@ -28,7 +29,7 @@ export async function startAnswer(
   plan: Omit<AnswerPlan, 'access' | 'handle' | 'graceMs'>,
 ): Promise<Response> {
   if (!c.env.ANSWERS) return relayDirectly(c, plan);
-  const id = c.env.ANSWERS.newUniqueId();
+  const id = takeAnswerObject(c.env.ANSWERS);
   const secret = newSecret();
   const handle = `${id.toString()}.${secret}`;
   const access = { ...(await askerOf(c)), secretHash: await hashSecret(secret) };
@@ -38,6 +39,7 @@ export async function startAnswer(
     body: JSON.stringify(full),
     signal: c.req.raw.signal,
   });
+  c.executionCtx.waitUntil(makeSpare(c.env.ANSWERS));
   c.header(HANDLE_HEADER, handle);
   return passOn(c, relayed);
 }
