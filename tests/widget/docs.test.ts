@@ -237,31 +237,31 @@ describe('README screenshots (docs/screenshots/)', () => {
     el.stop();
   });
 
-  it('an error under the answer, with Retry counting down', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
+  /** A rate limit of 20 s under the question: the calm error row, its Retry counting down. */
+  const errorRow = async (size: typeof DESKTOP, lang: 'en' | 'ar', heading: string, question: string) => {
+    await useDevice(size);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat lang=${lang} heading=${heading} endpoint=${endpoint}></falcon-chat>`,
+    );
+    if (size === DESKTOP) el.style.setProperty('width', '40rem');
     el.style.setProperty('--falcon-chat-height', '24rem');
     const failed = oneEvent(el, 'falcon-chat-error');
     el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
-    el.send('What is new this week?');
+    el.send(question);
     await failed;
     await el.updateComplete;
-    await screenshot('error', clipOf(el, 8));
+    return el;
+  };
+
+  it('an error under the answer, with Retry counting down', async () => {
+    await screenshot('error', clipOf(await errorRow(DESKTOP, 'en', 'Ask Falcon', 'What is new this week?'), 8));
   });
 
   it('an error under the answer in Arabic, on a phone', async () => {
-    await useDevice(PHONE);
-    const el = await fixture<FalconChat>(
-      html`<falcon-chat lang="ar" heading="مساعد المتجر" endpoint=${endpoint}></falcon-chat>`,
+    await screenshot(
+      'error-ar-phone',
+      clipOf(await errorRow(PHONE, 'ar', 'مساعد المتجر', 'ما الجديد هذا الأسبوع؟'), 8),
     );
-    el.style.setProperty('--falcon-chat-height', '24rem');
-    const failed = oneEvent(el, 'falcon-chat-error');
-    el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
-    el.send('ما الجديد هذا الأسبوع؟');
-    await failed;
-    await el.updateComplete;
-    await screenshot('error-ar-phone', clipOf(el, 8));
   });
 
   it('settings open', async () => {
