@@ -237,6 +237,24 @@ describe('README screenshots (docs/screenshots/)', () => {
     el.stop();
   });
 
+  it('the composer grows with the text, from one line', async () => {
+    await useDevice(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    el.messages = [
+      { role: 'user', content: 'Hello' },
+      { role: 'assistant', content: 'Hello! How can I help?' },
+    ];
+    await el.updateComplete;
+    const oneLine = input(el).getBoundingClientRect().height;
+    input(el).focus();
+    typeInto(input(el), 'I ordered a jacket last week.\nIt has not arrived yet.\nCan you tell me where it is?');
+    await el.updateComplete;
+    expect(input(el).getBoundingClientRect().height).to.be.greaterThan(oneLine * 2);
+    await screenshot('composer-grows', clipOf(el, 8));
+  });
+
   it('Enter while an answer streams: a status says so, and the typed text stays', async () => {
     await useDevice(DESKTOP);
     const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
