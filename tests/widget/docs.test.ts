@@ -1,8 +1,8 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
-import { executeServerCommand, sendMouse, setViewport } from '@web/test-runner-commands';
+import { executeServerCommand, sendKeys, sendMouse, setViewport } from '@web/test-runner-commands';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
-import { answerHasStarted, offline, part, parts } from './support/chat-helpers.ts';
+import { answerHasStarted, input, offline, part, parts, typeInto } from './support/chat-helpers.ts';
 import { endpoint } from './support/stack-urls.ts';
 
 import type { LoadSets } from '../bench/size.ts';
@@ -237,31 +237,103 @@ describe('README screenshots (docs/screenshots/)', () => {
     el.stop();
   });
 
-  it('an error under the answer, with Retry counting down', async () => {
+  it('the composer grows with the text, from one line', async () => {
     await useDevice(DESKTOP);
     const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
     el.style.setProperty('width', '40rem');
     el.style.setProperty('--falcon-chat-height', '24rem');
-    const failed = oneEvent(el, 'falcon-chat-error');
-    el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
-    el.send('What is new this week?');
-    await failed;
+    el.messages = [
+      { role: 'user', content: 'Hello' },
+      { role: 'assistant', content: 'Hello! How can I help?' },
+    ];
     await el.updateComplete;
-    await screenshot('error', clipOf(el, 8));
+    const oneLine = input(el).getBoundingClientRect().height;
+    input(el).focus();
+    typeInto(input(el), 'I ordered a jacket last week.\nIt has not arrived yet.\nCan you tell me where it is?');
+    await el.updateComplete;
+    expect(input(el).getBoundingClientRect().height).to.be.greaterThan(oneLine * 2);
+    await screenshot('composer-grows', clipOf(el, 8));
   });
 
-  it('an error under the answer in Arabic, on a phone', async () => {
-    await useDevice(PHONE);
+  it('Enter while an answer streams: a status says so, and the typed text stays', async () => {
+    await useDevice(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    el.systemMessage = offline('', { delay: 40, tokens: 400 });
+    el.send('Tell me about the widget');
+    await answerHasStarted(el, 120);
+    input(el).focus();
+    typeInto(input(el), 'And what does it cost?');
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    expect(part(el, 'notice')!.textContent).to.contain('Press Stop');
+    await screenshot('streaming-enter', clipOf(el, 8));
+    el.stop();
+  });
+
+  it('a long answer read from its beginning: the question at the top while the answer grows below', async () => {
+    await useDevice(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    el.messages = [
+      { role: 'user', content: 'Hello' },
+      { role: 'assistant', content: 'Hello! How can I help?' },
+    ];
+    el.systemMessage = offline('', { delay: 15, tokens: 400 });
+    el.send('Tell me a long story');
+    const log = part(el, 'transcript')!;
+    await waitUntil(() => log.scrollHeight > log.clientHeight * 2, 'the answer never overflowed', { timeout: 10_000 });
+    await el.updateComplete;
+    await screenshot('long-answer', clipOf(el, 8));
+    el.stop();
+  });
+
+  /** A rate limit of 20 s under the question: the calm error row, its Retry counting down. */
+  const errorRow = async (size: typeof DESKTOP, lang: 'en' | 'ar', heading: string, question: string) => {
+    await useDevice(size);
     const el = await fixture<FalconChat>(
-      html`<falcon-chat lang="ar" heading="مساعد المتجر" endpoint=${endpoint}></falcon-chat>`,
+      html`<falcon-chat lang=${lang} heading=${heading} endpoint=${endpoint}></falcon-chat>`,
     );
+    if (size === DESKTOP) el.style.setProperty('width', '40rem');
     el.style.setProperty('--falcon-chat-height', '24rem');
     const failed = oneEvent(el, 'falcon-chat-error');
     el.systemMessage = offline('', { fault: 'http-429', 'retry-after': 20 });
-    el.send('ما الجديد هذا الأسبوع؟');
+    el.send(question);
     await failed;
     await el.updateComplete;
-    await screenshot('error-ar-phone', clipOf(el, 8));
+    return el;
+  };
+
+  it('an error under the answer, with Retry counting down', async () => {
+    await screenshot('error', clipOf(await errorRow(DESKTOP, 'en', 'Ask Falcon', 'What is new this week?'), 8));
+  });
+
+  it('an error under the answer in Arabic, on a phone', async () => {
+    await screenshot(
+      'error-ar-phone',
+      clipOf(await errorRow(PHONE, 'ar', 'مساعد المتجر', 'ما الجديد هذا الأسبوع؟'), 8),
+    );
+  });
+
+  it('a question that failed, sent again from the input: shown once, answered', async () => {
+    await useDevice(DESKTOP);
+    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+    el.style.setProperty('width', '40rem');
+    el.style.setProperty('--falcon-chat-height', '24rem');
+    el.systemMessage = offline('', { fault: 'error-before-first' });
+    const failed = oneEvent(el, 'falcon-chat-error');
+    el.send('Where is my order?');
+    await failed;
+    el.systemMessage = offline('');
+    await el.updateComplete;
+    input(el).focus();
+    const answered = oneEvent(el, 'falcon-chat-response');
+    await sendKeys({ press: 'Enter' });
+    await answered;
+    await el.updateComplete;
+    await screenshot('error-sent-again', clipOf(el, 8));
   });
 
   it('settings open', async () => {
@@ -303,4 +375,60 @@ describe('README screenshots (docs/screenshots/)', () => {
       await screenshot(`long-code-${device}`, clip);
     });
   }
+
+  it('the floating panel on a phone holds keyboard focus: Tab past the last control comes back to the header', async () => {
+    await useDevice(PHONE);
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat mode="floating" heading="Example Shop help" endpoint=${endpoint}></falcon-chat>`,
+    );
+    el.messages = CONVERSATION.en;
+    part(el, 'launcher')!.focus();
+    await sendKeys({ press: 'Enter' });
+    await el.updateComplete;
+    await highlighted();
+    part(el, 'transcript')!.scrollTop = 0;
+    const focusedPart = () => el.shadowRoot!.activeElement?.getAttribute('part') ?? '';
+    const seen: string[] = [];
+    for (let step = 0; step < 30 && !(seen.includes('input') && focusedPart() === 'clear-button'); step++) {
+      await sendKeys({ press: 'Tab' });
+      seen.push(focusedPart());
+    }
+    expect(focusedPart(), seen.join(', ')).to.equal('clear-button');
+    await screenshot('floating-phone-tab-wraps', wholeViewport());
+  });
+
+  it('a phone panel opened by a tap: the greeting and suggestions in view, no input focused (no keyboard)', async () => {
+    await useDevice(PHONE);
+    const el = await fixture<FalconChat>(html`<falcon-chat
+      mode="floating"
+      heading="Example Shop help"
+      greeting="Hi! I can help with **orders**, **returns** and **sizes**."
+      suggestions="Where is my order?|How do I return something?|Which size should I pick?"
+      endpoint=${endpoint}
+    ></falcon-chat>`);
+    const { left, top, width, height } = part(el, 'launcher')!.getBoundingClientRect();
+    const opened = oneEvent(el, 'falcon-chat-open');
+    await executeServerCommand('falcon-touch', { x: left + width / 2, y: top + height / 2 });
+    await opened;
+    // The tap ends Chromium's touch emulation; the phone stays a touch screen (44 px targets) for the picture.
+    await executeServerCommand('falcon-coarse-pointer', { enabled: true });
+    await el.updateComplete;
+    expect(el.shadowRoot!.activeElement?.getAttribute('part')).to.not.equal('input');
+    await screenshot('floating-phone-tapped', wholeViewport());
+  });
+
+  for (const [device, size] of [
+    ['desktop', DESKTOP],
+    ['phone', PHONE],
+  ] as const) {
+    it(`the demo page, ${device}: greeting, suggestions, the options and their snippet`, async () => {
+      expect(await executeServerCommand('falcon-demo-screenshot', { name: `demo-${device}`, ...size })).to.equal(true);
+    });
+  }
+
+  it('the demo page with options picked: dark, Arabic, kept in this browser; the snippet says so', async () => {
+    const options = { theme: 'dark', lang: 'ar', persist: 'local' };
+    const payload = { name: 'demo-options-desktop', ...DESKTOP, options };
+    expect(await executeServerCommand('falcon-demo-screenshot', payload)).to.equal(true);
+  });
 });

@@ -99,11 +99,21 @@ function falconStack() {
 
 /**
  * Commands the tests run on this side (`executeServerCommand`): the built
- * scripts' compressed sizes, screenshots of the test page into
- * docs/screenshots/, and whether the README's element reference matches the
- * manifest.
+ * scripts' compressed sizes, screenshots of the test page (and of the demo
+ * page the worker serves) into docs/screenshots/, and whether the README's
+ * element reference matches the manifest.
+ * @param {() => { workerUrl: string }} stackUrls
  */
-function falconCommands() {
+function falconCommands(stackUrls) {
+  /** Every run takes them; only `npm run screenshots` replaces the README's, so a test run leaves no binary diff. */
+  const screenshotPath = (name) => {
+    const folder =
+      process.env.UPDATE_SCREENSHOTS === '1'
+        ? `${repoRoot}docs/screenshots`
+        : join(tmpdir(), 'falcon-chat-screenshots');
+    mkdirSync(folder, { recursive: true });
+    return `${folder}/${name}.png`;
+  };
   /** Pages with a touch screen on (`falcon-coarse-pointer`), and the CDP session keeping it on. */
   const coarsePointers = new Map();
   return {
@@ -116,13 +126,27 @@ function falconCommands() {
       }
       if (command === 'falcon-screenshot') {
         const page = session.browser.getPage(session.id);
-        // Every run takes them; only `npm run screenshots` replaces the README's, so a test run leaves no binary diff.
-        const folder =
-          process.env.UPDATE_SCREENSHOTS === '1'
-            ? `${repoRoot}docs/screenshots`
-            : join(tmpdir(), 'falcon-chat-screenshots');
-        mkdirSync(folder, { recursive: true });
-        await page.screenshot({ path: `${folder}/${payload.name}.png`, clip: payload.clip });
+        await page.screenshot({ path: screenshotPath(payload.name), clip: payload.clip });
+        return true;
+      }
+      if (command === 'falcon-demo-screenshot') {
+        // The demo page as a newcomer opens it, from the worker, whole: in a tab of its own (its CSP forbids frames).
+        const page = await session.browser.getPage(session.id).context().newPage();
+        try {
+          await page.setViewportSize({ width: payload.width, height: payload.height });
+          await page.goto(`${stackUrls().workerUrl}/`);
+          await page.waitForFunction(
+            () =>
+              document.querySelector('falcon-chat')?.shadowRoot?.querySelector('[part~="suggestion"]') &&
+              document.getElementById('snippet')?.textContent,
+          );
+          // Options a site owner picks (select name → value); the element and the snippet follow them.
+          for (const [name, value] of Object.entries(payload.options ?? {}))
+            await page.selectOption(`#options select[name="${name}"]`, value);
+          await page.screenshot({ path: screenshotPath(payload.name), fullPage: true });
+        } finally {
+          await page.close();
+        }
         return true;
       }
       if (command === 'falcon-touch') {
@@ -169,7 +193,11 @@ export default {
   files: ['tests/widget/**/*.test.ts'],
   nodeResolve: true,
   middleware: [stackPlugin.offlineControl, stackPlugin.workerProxy],
-  plugins: [esbuildPlugin({ ts: true, tsconfig: `${repoRoot}tsconfig.json` }), stackPlugin, falconCommands()],
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: `${repoRoot}tsconfig.json` }),
+    stackPlugin,
+    falconCommands(() => stackPlugin.stackUrls()),
+  ],
   browsers: [
     playwrightLauncher({
       product: 'chromium',
