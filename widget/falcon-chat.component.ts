@@ -809,7 +809,7 @@ export class FalconChat extends LitElement {
           ? html`<ul class="suggestions" part="suggestions" aria-label=${this.text.suggestionsLabel}>
             ${this.suggestions.map(
               (suggestion) =>
-                html`<li><button type="button" part="suggestion" @click=${() => this.send(suggestion)}>${suggestion}</button></li>`,
+                html`<li><button type="button" part="suggestion" dir="auto" @click=${() => this.send(suggestion)}>${suggestion}</button></li>`,
             )}
           </ul>`
           : nothing

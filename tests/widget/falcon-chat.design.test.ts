@@ -97,6 +97,25 @@ describe('<falcon-chat> design bugs (issue 12)', () => {
     expect(getComputedStyle(part(el, 'base')!).direction).to.equal('rtl');
   });
 
+  it('lays out each suggestion in its own direction: an English one in an Arabic chat ends with its "?"', async () => {
+    const el = await fixture<FalconChat>(
+      html`<falcon-chat lang="ar" suggestions="What can you do?|ماذا تستطيع أن تفعل؟" endpoint=${endpoint}></falcon-chat>`,
+    );
+    const [english, arabic] = parts(el, 'suggestion').map((button) => {
+      const text = document.createTreeWalker(button, NodeFilter.SHOW_TEXT).nextNode() as Text;
+      const at = (index: number) => {
+        const range = document.createRange();
+        range.setStart(text, index);
+        range.setEnd(text, index + 1);
+        return range.getBoundingClientRect();
+      };
+      return { first: at(0), last: at(text.data.length - 1) };
+    });
+    // Read left to right, "?" comes after "W"; read right to left, "؟" comes after "م", to its left.
+    expect(english.last.left).to.be.above(english.first.left);
+    expect(arabic.last.right).to.be.below(arabic.first.right);
+  });
+
   it('keeps every settings field inside the panel', async () => {
     const el = await fixture<FalconChat>(
       html`<falcon-chat mode="floating" open show-settings endpoint=${endpoint}></falcon-chat>`,
