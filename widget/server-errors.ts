@@ -1,7 +1,8 @@
 import { ChatError, type ChatErrorCode, type ChatErrorDetails } from './chat-error.ts';
 import type { WorkerErrorCode } from './wire-contract.ts';
 
-// The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts) when an answer fails.
+// The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts)
+// when an answer fails, and by chat-client.ts when a request got no answer at all.
 
 /**
  * What each of the worker's codes means to the element, in a stream's
@@ -117,4 +118,22 @@ function wholeSeconds(value: unknown): number | undefined {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * After a POST that got no answer: is something there at all? A script from a CDN without `endpoint` posts to the
+ * CDN, whose 404 has no CORS headers, so the browser reports only a network error. An opaque GET (`no-cors`, no
+ * preflight) that gets an answer tells that case from being offline: there is a server, and it is no chat API for
+ * this page. The message is the site owner's console line (`tellSiteOwner`).
+ */
+export async function noChatApi(url: string | URL, signal: AbortSignal): Promise<ChatError | undefined> {
+  const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store', signal }).then(
+    () => true,
+    () => false,
+  );
+  return answered && !signal.aborted
+    ? new ChatError('no-api', {
+        serverMessage: `no chat API at ${url}. Set its endpoint attribute to your worker's /api/chat URL.`,
+      })
+    : undefined;
 }
