@@ -127,7 +127,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * this page. The message is the site owner's console line (`tellSiteOwner`).
  */
 export async function noChatApi(url: string | URL, signal: AbortSignal): Promise<ChatError | undefined> {
-  const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store', signal }).then(
+  const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store', signal } as RequestInit).then(
     () => true,
     () => false,
   );
