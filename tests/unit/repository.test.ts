@@ -125,3 +125,27 @@ describe('the supported Node versions', () => {
     expect(() => satisfies([20, 19, 0], '~20.1')).toThrow(/cannot read/);
   });
 });
+
+describe('the README, for a newcomer', () => {
+  const readme = read('README.md');
+  const firstScreen = readme.split('\n').slice(0, 40).join('\n');
+
+  it('says in its first screen what it is, the two commands, the embed and what a Falcon deploy needs', () => {
+    expect(firstScreen).toMatch(/^# falcon-chat\n\nAn AI chat for any web page/);
+    expect(firstScreen).toContain('npm install && npm start');
+    expect(firstScreen).toContain('npm test');
+    expect(firstScreen).toContain('<falcon-chat ');
+    expect(firstScreen).toMatch(/\*\*What a Falcon deploy needs\*\*[^]*HF_TOKEN[^]*HF_ENDPOINT_URL/);
+    // How to embed it from a page of your own during `npm start`, and where the script is.
+    expect(firstScreen).toContain('http://127.0.0.1:8787/falcon-chat.js');
+    expect(firstScreen).toContain("echo 'ALLOWED_ORIGINS=");
+  });
+
+  it('uses one placeholder for the worker, as the demo page does', () => {
+    const hosts = (text: string) => new Set(text.match(/[\w.-]+\.workers\.dev/g));
+    expect([...hosts(readme)]).toEqual(['your-worker.example.workers.dev']);
+    expect([...hosts(read('demo/public/index.html') + read('demo/public/demo.js'))]).toEqual([
+      'your-worker.example.workers.dev',
+    ]);
+  });
+});
