@@ -135,7 +135,7 @@ describe('the README, for a newcomer', () => {
     expect(firstScreen).toContain('npm install && npm start');
     expect(firstScreen).toContain('npm test');
     expect(firstScreen).toContain('<falcon-chat ');
-    expect(firstScreen).toMatch(/\*\*What a Falcon deploy needs\*\*[^]*HF_TOKEN[^]*HF_ENDPOINT_URL/);
+    expect(firstScreen).toMatch(/\*\*What a Falcon deploy needs\*\*[\s\S]*HF_TOKEN[\s\S]*HF_ENDPOINT_URL/);
     // How to embed it from a page of your own during `npm start`, and where the script is.
     expect(firstScreen).toContain('http://127.0.0.1:8787/falcon-chat.js');
     expect(firstScreen).toContain("echo 'ALLOWED_ORIGINS=");
