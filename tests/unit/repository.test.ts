@@ -20,6 +20,12 @@ describe('the repository', () => {
     expect(hits.map(({ path }) => path)).toEqual([]);
   });
 
+  it('cites no document a stranger does not have ("the lesson", "the course", "recipe step 4")', () => {
+    const unseen = /(?<!over )\bthe (lesson|course)\b|\b(lesson|course)'s\b|\brecipe step\b/i;
+    const hits = texts.filter(({ path, text }) => path !== 'tests/unit/repository.test.ts' && unseen.test(text));
+    expect(hits.map(({ path }) => `${path}: ${unseen.exec(read(path))?.[0]}`)).toEqual([]);
+  });
+
   it('has a section for every "upstream-protocol.md §…" and "security.md §…" its files cite', () => {
     // Headings ("### 1.2 …") and the numbered items of a section without subsections ("5. Edge cases", item 4: §5.4).
     const sections = (doc: string) => {
