@@ -1,5 +1,7 @@
 import { ChatError, type ChatErrorCode, type ChatErrorDetails } from './chat-error.ts';
 import type { WorkerErrorCode } from './wire-contract.ts';
+import { DEFAULT_BOUNDS, fitRequest, type RequestBounds } from './request-window.ts';
+import type { ChatRequestBody } from './wire-contract.ts';
 
 // The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts)
 // when an answer fails, and by chat-client.ts when a request got no answer at all.
@@ -137,3 +139,32 @@ export async function noChatApi(url: string | URL, signal: AbortSignal): Promise
       })
     : undefined;
 }
+
+/**
+ * The worker's own bounds, read from a refusal of a request that was over them (an operator who lowered
+ * MAX_MESSAGES, MAX_BODY_BYTES or MAX_MESSAGE_CHARS below wrangler.toml's defaults): its message says "at most N".
+ * Undefined for any other failure, or when the bound is not tighter than `bounds`.
+ */
+export function learnBounds(bounds: RequestBounds, error: ChatError): RequestBounds | undefined {
+  const name = BOUND_OF[error.serverCode ?? ''];
+  const limit = Number(/at most (\d+)/.exec(error.serverMessage ?? '')?.[1]);
+  if (!name || !(limit > 0) || limit >= bounds[name]) return undefined;
+  return { ...bounds, [name]: limit };
+}
+
+/** `request` with the newest turns within the bounds a refusal names, when that leaves out any; else undefined. */
+export function refitRequest(
+  request: ChatRequestBody,
+  error: unknown,
+  bounds = DEFAULT_BOUNDS,
+): { request: ChatRequestBody; bounds: RequestBounds } | undefined {
+  const learned = error instanceof ChatError ? learnBounds(bounds, error) : undefined;
+  const fitted = learned && fitRequest(request, learned);
+  return fitted && fitted.messages.length < request.messages.length ? { request: fitted, bounds: learned } : undefined;
+}
+
+const BOUND_OF: Record<string, keyof RequestBounds> = {
+  too_many_messages: 'maxMessages',
+  payload_too_large: 'maxBodyBytes',
+  message_too_long: 'maxMessageChars',
+};
