@@ -8,8 +8,9 @@ export type ChatRequest = ChatRequestBody;
 
 /**
  * The one place the element touches the network: posts `body` as JSON. A
- * request that never got an answer throws `ChatError('network')`; an aborted
- * one throws the abort reason.
+ * request that never got an answer throws `ChatError('network')`, or `no-api`
+ * when the address answers but not to this page (`noChatApi` in server-errors.ts); an aborted one
+ * throws the abort reason.
  */
 async function postJson(
   url: string | URL,
@@ -26,7 +27,12 @@ async function postJson(
     });
   } catch (error) {
     if (signal.aborted) throw error;
-    throw new ChatError('network');
+    // The worker's error codes' chunk: only a failed request pays for the question.
+    const noApi = await import('./server-errors.ts').then(
+      ({ noChatApi }) => noChatApi(url, signal),
+      () => undefined,
+    );
+    throw noApi ?? new ChatError('network');
   }
 }
 

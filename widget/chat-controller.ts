@@ -4,7 +4,7 @@ import { ChatError, tellSiteOwner } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { ConversationStore } from './conversation-store.ts';
-import { fitRequest } from './request-window.ts';
+import { fitRequest, type RequestBounds } from './request-window.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
 import { type ResumePoint, resumableAnswer } from './resumable-answer.ts';
 import { TextPacer } from './text-pacer.ts';
@@ -41,6 +41,8 @@ const newId = () => `m${++lastId}`;
 export class ChatController implements ReactiveController {
   private conversation: readonly ChatMessage[] = [];
   private activeRun?: AbortController;
+  /** The worker's bounds on a request, once a refusal named tighter ones than wrangler.toml's defaults. */
+  private bounds?: RequestBounds;
   /** The active run's resume point, the text received up to it, and how to stop it at the worker. */
   private received?: ResumePoint & { text: string; stop: () => void };
   /** Where the conversation is kept across reloads; `undefined` for nowhere. */
@@ -184,11 +186,10 @@ export class ChatController implements ReactiveController {
     const run = new AbortController();
     this.activeRun = run;
     // The newest turns the worker takes: a long conversation never meets its bounds.
-    const request: ChatRequest = fitRequest({
-      messages: turnsForModel(this.conversation),
-      ...settings,
-      persist: this.store?.mode,
-    });
+    let request: ChatRequest = fitRequest(
+      { messages: turnsForModel(this.conversation), ...settings, persist: this.store?.mode },
+      this.bounds,
+    );
     const id = resumed ? this.conversation.at(-1)!.id : newId();
     if (!resumed)
       this.conversation = [...this.conversation, { id, role: 'assistant', content: '', status: 'streaming' }];
@@ -248,6 +249,15 @@ export class ChatController implements ReactiveController {
         if (session && !sessionRetried && error instanceof ChatError && error.serverCode?.startsWith('session_')) {
           session.forget();
           return ask(true);
+        }
+        // A worker with bounds below the defaults says which in its refusal: asked again with fewer turns.
+        const refit = await import('./server-errors.ts').then(
+          ({ refitRequest }) => refitRequest(request, error, this.bounds),
+          () => undefined,
+        );
+        if (refit && run === this.activeRun) {
+          ({ bounds: this.bounds, request } = refit);
+          return ask(sessionRetried);
         }
         throw error;
       }

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatTurn } from './chat-client.ts';
+import type { ChatRequestBody as ChatRequest, ChatTurn } from './wire-contract.ts';
 
 /** The worker's bounds on one request (MAX_MESSAGES, MAX_BODY_BYTES, MAX_MESSAGE_CHARS). */
 export interface RequestBounds {

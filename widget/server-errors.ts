@@ -1,7 +1,10 @@
 import { ChatError, type ChatErrorCode, type ChatErrorDetails } from './chat-error.ts';
 import type { WorkerErrorCode } from './wire-contract.ts';
+import { DEFAULT_BOUNDS, fitRequest, type RequestBounds } from './request-window.ts';
+import type { ChatRequestBody } from './wire-contract.ts';
 
-// The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts) when an answer fails.
+// The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts)
+// when an answer fails, and by chat-client.ts when a request got no answer at all.
 
 /**
  * What each of the worker's codes means to the element, in a stream's
@@ -118,3 +121,50 @@ function wholeSeconds(value: unknown): number | undefined {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * After a POST that got no answer: is something there at all? A script from a CDN without `endpoint` posts to the
+ * CDN, whose 404 has no CORS headers, so the browser reports only a network error. An opaque GET (`no-cors`, no
+ * preflight) that gets an answer tells that case from being offline: there is a server, and it is no chat API for
+ * this page. The message is the site owner's console line (`tellSiteOwner`).
+ */
+export async function noChatApi(url: string | URL, signal: AbortSignal): Promise<ChatError | undefined> {
+  const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store', signal } as RequestInit).then(
+    () => true,
+    () => false,
+  );
+  return answered && !signal.aborted
+    ? new ChatError('no-api', {
+        serverMessage: `no chat API at ${url}. Set its endpoint attribute to your worker's /api/chat URL.`,
+      })
+    : undefined;
+}
+
+/**
+ * The worker's own bounds, read from a refusal of a request that was over them (an operator who lowered
+ * MAX_MESSAGES, MAX_BODY_BYTES or MAX_MESSAGE_CHARS below wrangler.toml's defaults): its message says "at most N".
+ * Undefined for any other failure, or when the bound is not tighter than `bounds`.
+ */
+export function learnBounds(bounds: RequestBounds, error: ChatError): RequestBounds | undefined {
+  const name = BOUND_OF[error.serverCode ?? ''];
+  const limit = Number(/at most (\d+)/.exec(error.serverMessage ?? '')?.[1]);
+  if (!name || !(limit > 0) || limit >= bounds[name]) return undefined;
+  return { ...bounds, [name]: limit };
+}
+
+/** `request` with the newest turns within the bounds a refusal names, when that leaves out any; else undefined. */
+export function refitRequest(
+  request: ChatRequestBody,
+  error: unknown,
+  bounds = DEFAULT_BOUNDS,
+): { request: ChatRequestBody; bounds: RequestBounds } | undefined {
+  const learned = error instanceof ChatError ? learnBounds(bounds, error) : undefined;
+  const fitted = learned && fitRequest(request, learned);
+  return fitted && fitted.messages.length < request.messages.length ? { request: fitted, bounds: learned } : undefined;
+}
+
+const BOUND_OF: Record<string, keyof RequestBounds> = {
+  too_many_messages: 'maxMessages',
+  payload_too_large: 'maxBodyBytes',
+  message_too_long: 'maxMessageChars',
+};

@@ -12,9 +12,10 @@ import type { LoadSets } from '../bench/size.ts';
  * (16.2 KB, 23.5 KB) before the design, hostile-input limits, budgets and resumable answers landed in the entry.
  * With all of them, the message buttons, the panel modes' focus trap and the worker's error codes in chunks of their
  * own, and the markdown writer in the engine's chunk, it is 19.9 KB and 29.3 KB gzip -9 (19.4 and 28.6 KiB): held
- * here, so that nothing grows unnoticed.
+ * here, so that nothing grows unnoticed. Issue 10's no-API probe and learned request bounds (their work in the
+ * error codes' chunk) brought it to 20,003 and 29,413 B (19.53 and 28.72 KiB).
  */
-const ENTRY_LIMIT = 19.5 * 1024;
+const ENTRY_LIMIT = 19.55 * 1024;
 const FIRST_ANSWER_LIMIT = 28.75 * 1024;
 
 /** The page area to capture, in CSS pixels. */
@@ -34,7 +35,7 @@ async function screenshot(name: string, clip: ReturnType<typeof clipOf>) {
 }
 
 describe('the package', () => {
-  it('keeps each entry script within 19.5 KiB gzip, and a first answer within 28.75 KiB in all', async () => {
+  it('keeps each entry script within 19.55 KiB gzip, and a first answer within 28.75 KiB in all', async () => {
     const sets = (await executeServerCommand<LoadSets, undefined>('falcon-bundle-size'))!;
     const gzip = (name: string) => sets.files.find((file) => file.file === name)!.gzip;
     expect(gzip('falcon-chat.js')).to.be.at.most(ENTRY_LIMIT);

@@ -81,7 +81,7 @@ describe('POST /api/chat, falcon format against a TGI endpoint', () => {
     expect(tokenEvents).toBeLessThan(upstream.tokensSent! / 3);
   });
 
-  it("sends the lesson's prompt, stop sequences and parameters, with the token, to {endpoint}/v1/completions", async () => {
+  it("sends Falcon-instruct's prompt, stop sequences and parameters, with the token, to {endpoint}/v1/completions", async () => {
     const { tag, directive } = scenario();
     await chat({
       messages: [

@@ -6,7 +6,7 @@ const roleLineStarts = (prompt: string) => prompt.match(/^(System|User|Assistant
 const roleLikeLines = (prompt: string) => prompt.match(/^[ \t]*(system|user|assistant|human|ai|bot)[ \t]*:/gim) ?? [];
 
 describe('the falcon prompt', () => {
-  it("is the lesson's format, ending in `Assistant:` with no trailing space", () => {
+  it("is Falcon-instruct's format (docs/upstream-protocol.md §4.1), ending in `Assistant:` with no trailing space", () => {
     const prompt = buildFalconPrompt('Be brief.', [
       { role: 'user', content: 'Hi' },
       { role: 'assistant', content: 'Hello!' },

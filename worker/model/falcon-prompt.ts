@@ -55,7 +55,7 @@ function breakControlString(token: string): string {
 }
 
 /**
- * The lesson's prompt: `System:{system}`, then `\nUser: {q}\nAssistant: {a}`
+ * Falcon-instruct's prompt (docs/upstream-protocol.md §4.1): `System:{system}`, then `\nUser: {q}\nAssistant: {a}`
  * per past turn, ending `\nUser: {question}\nAssistant:` with no trailing
  * space (a trailing space would be tokenised on its own and hurt the answer).
  */
