@@ -1,6 +1,13 @@
 import { ChatError } from './chat-error.ts';
 import type { ChatStreamEvent } from './chat-stream.ts';
-import type { ChatRequestBody, ChatTurn, ErrorBody, SessionRequestBody, SessionResponseBody } from './wire-contract.ts';
+import {
+  ANSWER_HEADER,
+  type ChatRequestBody,
+  type ChatTurn,
+  type ErrorBody,
+  type SessionRequestBody,
+  type SessionResponseBody,
+} from './wire-contract.ts';
 
 export type { ChatTurn };
 /** The body of `POST {endpoint}`. */
@@ -56,7 +63,10 @@ export function preloadReader(): void {
   loadReader().catch(() => {});
 }
 
-/** Reads `response` with the answer reader once it has loaded; without it the answer is lost as a network failure. */
+/**
+ * Reads `response` with the answer reader once it has loaded; without it the answer is lost as a network failure
+ * (told before the handle, so nothing tries to resume what could not be read).
+ */
 async function* readWith(reading: ReturnType<typeof loadReader>, response: Response): AsyncGenerator<ChatStreamEvent> {
   let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
   try {
@@ -66,6 +76,9 @@ async function* readWith(reading: ReturnType<typeof loadReader>, response: Respo
     console.warn('falcon-chat: the answer reader did not load.', error);
     throw new ChatError('network');
   }
+  // Known from the headers, the answer can be resumed even if the connection breaks before its first event.
+  const handle = response.headers.get(ANSWER_HEADER);
+  if (handle) yield { type: 'handle', handle, id: 0 };
   yield* readChatResponse(response);
 }
 

@@ -1,8 +1,8 @@
 /**
  * The one definition of what travels between the element and the worker:
  * the body of `POST /api/chat`, the events of its SSE answer, and the error
- * codes the worker sends. Types only, so importing it costs the element no
- * bytes; the element, the worker and the tests all import it, and a change
+ * codes the worker sends. Types, and one header's name, so importing it costs
+ * the element a few bytes; the element, the worker and the tests all import it, and a change
  * here shows up as a type error wherever a copy would have drifted.
  */
 
@@ -22,6 +22,13 @@ export interface ChatRequestBody {
   /** Where the element keeps the conversation: with persistence the worker waits a while for a reader to come back. */
   persist?: 'none' | 'session' | 'local';
 }
+
+/**
+ * The header of `POST /api/chat`'s answer that carries its resume handle (also
+ * the data of its first event, id 0): a connection cut before that event
+ * arrived can still be resumed.
+ */
+export const ANSWER_HEADER = 'X-Falcon-Answer';
 
 /** The body of `POST /api/session`: a passed Turnstile challenge. */
 export interface SessionRequestBody {

@@ -18,18 +18,23 @@ const LONG_ANSWER = 'tokens=600,delay=20,first-delay=50';
 
 let scene: AttackScene;
 let proxy: CuttingProxy;
+/** Cuts the first event stream just after its headers, before any event, and lets the rest through. */
+let early: CuttingProxy;
 
 beforeAll(async () => {
   scene = await startAttackScene({ vars: { RESUME_GRACE_MS: String(GRACE_MS) } });
   proxy = await startCuttingProxy(scene.stack.workerUrl, { cutAfterBytes: 700 });
+  early = await startCuttingProxy(scene.stack.workerUrl, { cutAfterBytes: 0, countFromBody: true, maxCuts: 1 });
   const page = (workerUrl: string, persist: string) =>
     embeddingPage({ workerUrl, body: `<falcon-chat heading="Resume" persist="${persist}"></falcon-chat>` });
   scene.host.set('/cut', { html: page(proxy.url, 'session') });
+  scene.host.set('/cut-early', { html: page(early.url, 'none') });
   scene.host.set('/local', { html: page(scene.stack.workerUrl, 'local') });
   scene.host.set('/none', { html: page(scene.stack.workerUrl, 'none') });
 });
 afterAll(async () => {
   await proxy?.close();
+  await early?.close();
   await scene?.stop();
 });
 
@@ -142,6 +147,23 @@ describe('answers that survive', () => {
       await context.close();
     }
   }, 120_000);
+
+  it('a connection cut before the first event still ends with the model’s text: the handle came in the headers', async () => {
+    const context = await scene.browser.newContext();
+    try {
+      const page = await open(context, '/cut-early');
+      const tag = newTag();
+      await ask(page, `Tell me a story @offline(tokens=40,delay=20,tag=${tag})`);
+      const ended = await waitForEnd(page, 60_000);
+      expect(ended, `after ${early.cuts} cuts`).toEqual({ status: 'complete', error: undefined });
+      expect(early.cuts).toBe(1);
+      const [record, ...others] = await records(tag);
+      expect(others).toEqual([]);
+      expect((await lastAnswer(page)).content.trim()).toBe(await modelText(record));
+    } finally {
+      await context.close();
+    }
+  });
 
   it('a reload mid-answer with persist="local" picks the answer up and completes it', async () => {
     const context = await scene.browser.newContext();

@@ -16,11 +16,17 @@ export interface CuttingProxy {
  * of it, both sides are destroyed in the middle of whatever was passing (often
  * inside an event), as a lift or a tunnel does to a phone's connection.
  * Everything else (the page, the script) passes untouched, also on a
- * connection that carried a short stream to its end before.
+ * connection that carried a short stream to its end before. With
+ * `countFromBody`, the bytes are counted after the response's headers (0 cuts
+ * before the first event); with `maxCuts`, streams pass whole after that many.
  */
 export async function startCuttingProxy(
   target: string,
-  { cutAfterBytes }: { cutAfterBytes: number },
+  {
+    cutAfterBytes,
+    countFromBody = false,
+    maxCuts = Infinity,
+  }: { cutAfterBytes: number; countFromBody?: boolean; maxCuts?: number },
 ): Promise<CuttingProxy> {
   const { hostname, port } = new URL(target);
   const sockets = new Set<Socket>();
@@ -49,16 +55,20 @@ export async function startCuttingProxy(
     }
     client.pipe(upstream);
     let streamBytes = -1;
+    let limit = cutAfterBytes;
     upstream.on('data', (chunk: Buffer) => {
       // A connection kept alive after a short stream that ended whole carries other responses next (a script,
       // a stop): each response is judged by its own headers.
       if (/^HTTP\/1\.[01] \d{3} /.test(chunk.toString('latin1', 0, 13))) streamBytes = -1;
-      if (streamBytes < 0 && /content-type: text\/event-stream/i.test(chunk.toString('latin1'))) streamBytes = 0;
-      if (streamBytes < 0 || !proxy.cutting) {
+      if (streamBytes < 0 && /content-type: text\/event-stream/i.test(chunk.toString('latin1'))) {
+        streamBytes = 0;
+        limit = cutAfterBytes + (countFromBody ? chunk.indexOf('\r\n\r\n') + 4 : 0);
+      }
+      if (streamBytes < 0 || !proxy.cutting || cuts >= maxCuts) {
         client.write(chunk);
         return;
       }
-      const room = cutAfterBytes - streamBytes;
+      const room = limit - streamBytes;
       streamBytes += chunk.length;
       if (room > chunk.length) {
         client.write(chunk);

@@ -2,13 +2,11 @@ import type { Context } from 'hono';
 import { verifySession } from '../http/session-token.ts';
 import { SESSION_HEADER } from '../http/visitor-gate.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
+import { ANSWER_HEADER } from '../../widget/wire-contract.ts';
 import type { AnswerPlan } from './answer-plan.ts';
 import { relayDirectly } from './direct-relay.ts';
 import { hashSecret, newSecret } from './resume-handle.ts';
 import { makeSpare, takeAnswerObject } from './spare-object.ts';
-
-/** The header that carries the resume handle on `POST /api/chat`'s response (also the first event's data). */
-export const HANDLE_HEADER = 'X-Falcon-Answer';
 
 /** Who asked: the page's origin and, with the bot check on, the session's id (the gate has checked the token). */
 export async function askerOf(c: Context<WorkerEnv>): Promise<{ origin: string; session?: string }> {
@@ -40,7 +38,7 @@ export async function startAnswer(
     signal: c.req.raw.signal,
   });
   c.executionCtx.waitUntil(makeSpare(c.env.ANSWERS));
-  c.header(HANDLE_HEADER, handle);
+  c.header(ANSWER_HEADER, handle);
   return passOn(c, relayed);
 }
 

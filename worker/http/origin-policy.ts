@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from './api-error.ts';
+import { ANSWER_HEADER } from '../../widget/wire-contract.ts';
 
 export interface OriginPolicyOptions {
   /**
@@ -45,7 +46,7 @@ export function originPolicy({ allowedOrigins }: OriginPolicyOptions): Middlewar
     }
     if (origin !== undefined) {
       c.header('Access-Control-Allow-Origin', allowed === '*' ? '*' : origin);
-      c.header('Access-Control-Expose-Headers', 'Retry-After, X-Request-Id');
+      c.header('Access-Control-Expose-Headers', `Retry-After, X-Request-Id, ${ANSWER_HEADER}`);
       if (allowed !== '*') c.header('Vary', 'Origin', { append: true });
     }
     if (c.req.method === 'OPTIONS') return answerPreflight(c);
