@@ -58,8 +58,10 @@ export class AnswerRelay extends DurableObject<Env> {
   private outcome: AnswerOutcome = { status: 'cancelled', pieces: 0 };
   private graceTimer?: ReturnType<typeof setTimeout>;
 
-  /** Made ahead of its answer (spare-object.ts): being constructed is the work, and it writes nothing. */
-  warm(): void {}
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS frames (first_id INTEGER PRIMARY KEY, frames TEXT NOT NULL)');
+  }
 
   override async fetch(request: Request): Promise<Response> {
     const { pathname, searchParams } = new URL(request.url);
@@ -88,8 +90,6 @@ export class AnswerRelay extends DurableObject<Env> {
     }
     this.plan = plan;
     this.phase = 'running';
-    // Here, not in the constructor: a spare that never gets an answer must leave no storage behind.
-    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS frames (first_id INTEGER PRIMARY KEY, frames TEXT NOT NULL)');
     this.ctx.storage.kv.put('access', plan.access);
     this.ctx.storage.kv.put('heartbeatMs', plan.heartbeatMs);
     await this.ctx.storage.setAlarm(Date.now() + plan.policy.answerTimeoutMs + RETENTION_MS);

@@ -6,7 +6,6 @@ import { ANSWER_HEADER } from '../../widget/wire-contract.ts';
 import type { AnswerPlan } from './answer-plan.ts';
 import { relayDirectly } from './direct-relay.ts';
 import { hashSecret, newSecret } from './resume-handle.ts';
-import { makeSpare, takeAnswerObject } from './spare-object.ts';
 
 /** Who asked: the page's origin and, with the bot check on, the session's id (the gate has checked the token). */
 export async function askerOf(c: Context<WorkerEnv>): Promise<{ origin: string; session?: string }> {
@@ -19,7 +18,7 @@ export async function askerOf(c: Context<WorkerEnv>): Promise<{ origin: string; 
 
 /**
  * Hands the answer to a new Durable Object of its own, created near this
- * worker (made ahead, see spare-object.ts), and returns its event stream. The handle is the object's id and a
+ * worker, and returns its event stream. The handle is the object's id and a
  * fresh secret, bound to the asking origin (and session).
  */
 export async function startAnswer(
@@ -27,7 +26,7 @@ export async function startAnswer(
   plan: Omit<AnswerPlan, 'access' | 'handle' | 'graceMs'>,
 ): Promise<Response> {
   if (!c.env.ANSWERS) return relayDirectly(c, plan);
-  const id = takeAnswerObject(c.env.ANSWERS);
+  const id = c.env.ANSWERS.newUniqueId();
   const secret = newSecret();
   const handle = `${id.toString()}.${secret}`;
   const access = { ...(await askerOf(c)), secretHash: await hashSecret(secret) };
@@ -37,7 +36,6 @@ export async function startAnswer(
     body: JSON.stringify(full),
     signal: c.req.raw.signal,
   });
-  c.executionCtx.waitUntil(makeSpare(c.env.ANSWERS));
   c.header(ANSWER_HEADER, handle);
   return passOn(c, relayed);
 }
