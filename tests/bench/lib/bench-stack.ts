@@ -102,14 +102,15 @@ export interface BenchStackOptions {
 }
 
 /**
- * Copies what `wrangler dev` runs (wrangler.toml, worker/, the built dist/) into `dir`, with
+ * Copies what `wrangler dev` runs (wrangler.toml, worker/, widget/ for the wire contract the worker shares with the
+ * element, the built dist/) into `dir`, with
  * node_modules linked. wrangler dev restarts the worker whenever one of these changes, cutting every
  * stream in flight: a bench run serves the app as it was when it started, whatever is edited or
  * rebuilt meanwhile. Returns `dir`.
  */
 export function snapshotApp(dir: string): string {
   mkdirSync(dir, { recursive: true });
-  for (const entry of ['wrangler.toml', 'package.json', 'worker', 'dist'])
+  for (const entry of ['wrangler.toml', 'package.json', 'tsconfig.json', 'worker', 'widget', 'dist'])
     cpSync(join(repoRoot, entry), join(dir, entry), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;
