@@ -136,6 +136,37 @@ function floatingClip(el: FalconChat) {
   };
 }
 
+/** A phone is a touch screen: (pointer: coarse) gives the 44 px targets and the "⋯" beside earlier messages. */
+async function useDevice(size: typeof DESKTOP) {
+  await executeServerCommand('falcon-coarse-pointer', { enabled: size === PHONE });
+  await setViewport(size);
+}
+
+/** The floating panel of a shop's help chat, with its greeting and suggestions. */
+const shopPanel = () =>
+  fixture<FalconChat>(html`<falcon-chat
+    mode="floating"
+    heading="Example Shop help"
+    greeting="Hi! I can help with **orders**, **returns** and **sizes**."
+    suggestions="Where is my order?|How do I return something?|Which size should I pick?"
+    endpoint=${endpoint}
+  ></falcon-chat>`);
+
+/** A desktop element 40rem wide for a close-up, `height` tall, with one short exchange already in it when asked. */
+async function closeUp({ height, exchange = false }: { height?: string; exchange?: boolean } = {}) {
+  await useDevice(DESKTOP);
+  const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
+  el.style.setProperty('width', '40rem');
+  if (height) el.style.setProperty('--falcon-chat-height', height);
+  if (exchange) {
+    el.messages = [
+      { role: 'user', content: 'Hello' },
+      { role: 'assistant', content: 'Hello! How can I help?' },
+    ];
+  }
+  return el;
+}
+
 const wholeViewport = () => ({ x: 0, y: 0, width: window.innerWidth, height: window.innerHeight });
 
 describe('README screenshots (docs/screenshots/)', () => {
@@ -145,12 +176,6 @@ describe('README screenshots (docs/screenshots/)', () => {
     await executeServerCommand('falcon-coarse-pointer', { enabled: false });
     await setViewport(viewport);
   });
-
-  /** A phone is a touch screen: (pointer: coarse) gives the 44 px targets and the "⋯" beside earlier messages. */
-  const useDevice = async (size: typeof DESKTOP) => {
-    await executeServerCommand('falcon-coarse-pointer', { enabled: size === PHONE });
-    await setViewport(size);
-  };
 
   // First: once Chromium's touch emulation has been on, (hover: hover) stops matching until the page reloads.
   it('message actions and tooltips in Arabic: an earlier answer under the mouse, Send under keyboard focus', async () => {
@@ -216,22 +241,14 @@ describe('README screenshots (docs/screenshots/)', () => {
   it('floating, empty: a greeting and suggestions', async () => {
     await useDevice(DESKTOP);
     document.body.style.background = '#f6f8fa';
-    const el = await fixture<FalconChat>(html`<falcon-chat
-      mode="floating"
-      heading="Example Shop help"
-      greeting="Hi! I can help with **orders**, **returns** and **sizes**."
-      suggestions="Where is my order?|How do I return something?|Which size should I pick?"
-      endpoint=${endpoint}
-    ></falcon-chat>`);
+    const el = await shopPanel();
     el.show();
     await el.updateComplete;
     await screenshot('floating-greeting', floatingClip(el));
   });
 
   it('streaming, with Stop', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
+    const el = await closeUp();
     el.systemMessage = offline('', { delay: 40, tokens: 400 });
     el.send('Tell me about the widget');
     await answerHasStarted(el, 120);
@@ -240,14 +257,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('the composer grows with the text, from one line', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
-    el.style.setProperty('--falcon-chat-height', '24rem');
-    el.messages = [
-      { role: 'user', content: 'Hello' },
-      { role: 'assistant', content: 'Hello! How can I help?' },
-    ];
+    const el = await closeUp({ height: '24rem', exchange: true });
     await el.updateComplete;
     const oneLine = input(el).getBoundingClientRect().height;
     input(el).focus();
@@ -258,10 +268,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('Enter while an answer streams: a status says so, and the typed text stays', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
-    el.style.setProperty('--falcon-chat-height', '24rem');
+    const el = await closeUp({ height: '24rem' });
     el.systemMessage = offline('', { delay: 40, tokens: 400 });
     el.send('Tell me about the widget');
     await answerHasStarted(el, 120);
@@ -275,14 +282,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('a long answer read from its beginning: the question at the top while the answer grows below', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
-    el.style.setProperty('--falcon-chat-height', '24rem');
-    el.messages = [
-      { role: 'user', content: 'Hello' },
-      { role: 'assistant', content: 'Hello! How can I help?' },
-    ];
+    const el = await closeUp({ height: '24rem', exchange: true });
     el.systemMessage = offline('', { delay: 15, tokens: 400 });
     el.send('Tell me a long story');
     const log = part(el, 'transcript')!;
@@ -320,10 +320,7 @@ describe('README screenshots (docs/screenshots/)', () => {
   });
 
   it('a question that failed, sent again from the input: shown once, answered', async () => {
-    await useDevice(DESKTOP);
-    const el = await fixture<FalconChat>(html`<falcon-chat heading="Ask Falcon" endpoint=${endpoint}></falcon-chat>`);
-    el.style.setProperty('width', '40rem');
-    el.style.setProperty('--falcon-chat-height', '24rem');
+    const el = await closeUp({ height: '24rem' });
     el.systemMessage = offline('', { fault: 'error-before-first' });
     const failed = oneEvent(el, 'falcon-chat-error');
     el.send('Where is my order?');
@@ -401,13 +398,7 @@ describe('README screenshots (docs/screenshots/)', () => {
 
   it('a phone panel opened by a tap: the greeting and suggestions in view, no input focused (no keyboard)', async () => {
     await useDevice(PHONE);
-    const el = await fixture<FalconChat>(html`<falcon-chat
-      mode="floating"
-      heading="Example Shop help"
-      greeting="Hi! I can help with **orders**, **returns** and **sizes**."
-      suggestions="Where is my order?|How do I return something?|Which size should I pick?"
-      endpoint=${endpoint}
-    ></falcon-chat>`);
+    const el = await shopPanel();
     const { left, top, width, height } = part(el, 'launcher')!.getBoundingClientRect();
     const opened = oneEvent(el, 'falcon-chat-open');
     await executeServerCommand('falcon-touch', { x: left + width / 2, y: top + height / 2 });
