@@ -124,20 +124,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /**
  * After a POST that got no answer: is something there at all? A script from a CDN without `endpoint` posts to the
- * CDN, whose 404 has no CORS headers, so the browser reports only a network error. An opaque GET (`no-cors`, no
- * preflight) that gets an answer tells that case from being offline: there is a server, and it is no chat API for
- * this page. The message is the site owner's console line (`tellSiteOwner`).
+ * CDN, whose 404 has no CORS headers, so the browser reports only a network error. The worker answers this page even
+ * a GET it has no route for, with its CORS headers: when that GET can be read, the POST met a passing fault (a
+ * network error, with Retry). Otherwise an opaque GET (`no-cors`, no preflight) that gets an answer tells the CDN
+ * from being offline: there is a server, and it is no chat API for this page. The message is the site owner's
+ * console line (`tellSiteOwner`).
  */
 export async function noChatApi(url: string | URL, signal: AbortSignal): Promise<ChatError | undefined> {
-  const answered = await fetch(url, { mode: 'no-cors', cache: 'no-store', signal } as RequestInit).then(
-    () => true,
-    () => false,
-  );
-  return answered && !signal.aborted
-    ? new ChatError('no-api', {
-        serverMessage: `no chat API at ${url}. Set its endpoint attribute to your worker's /api/chat URL.`,
-      })
-    : undefined;
+  const answers = (mode: RequestMode) =>
+    fetch(url, { mode, cache: 'no-store', signal }).then(
+      () => true,
+      () => false,
+    );
+  if ((await answers('cors')) || !(await answers('no-cors')) || signal.aborted) return undefined;
+  return new ChatError('no-api', {
+    serverMessage: `no chat API at ${url}. Set its endpoint attribute to your worker's /api/chat URL.`,
+  });
 }
 
 /**

@@ -87,11 +87,24 @@ export async function startHostileBench(): Promise<HostileBench> {
       const byId = new Map(jobs.map((job) => [job.id, job]));
       for (let start = 0; start < jobs.length; start += BATCH) {
         const batch = jobs.slice(start, start + BATCH).map(({ id, question }) => ({ id, question }));
-        const results = await page.evaluate(
-          ([batchJobs, concurrency]) => (window as any).__falconAttack.runJobs(batchJobs, { concurrency }),
-          [batch, CONCURRENCY] as const,
-        );
-        for (const result of results as JobResult[]) {
+        const ask = (asked: typeof batch) =>
+          page.evaluate(
+            ([batchJobs, concurrency]) => (window as any).__falconAttack.runJobs(batchJobs, { concurrency }),
+            [asked, CONCURRENCY] as const,
+          ) as Promise<JobResult[]>;
+        const results = await ask(batch);
+        // About one chat POST in several thousand through wrangler dev on a loaded machine never gets an answer
+        // (net::ERR_FAILED), which the element rightly shows as a network error. That is not what this suite
+        // judges, so such a job is asked once more, and said so; a payload that breaks the path fails both times.
+        const lost = results.filter((result) => !result.ok && result.error?.startsWith('network:'));
+        if (lost.length) {
+          console.warn(`asked again after a network error: ${lost.map((result) => result.id).join(', ')}`);
+          const again = new Map(
+            (await ask(batch.filter((job) => lost.some((l) => l.id === job.id)))).map((r) => [r.id, r]),
+          );
+          results.splice(0, results.length, ...results.map((result) => again.get(result.id) ?? result));
+        }
+        for (const result of results) {
           const job = byId.get(result.id)!;
           const wrong: string[] = [];
           if (!result.ok)
