@@ -131,8 +131,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * console line (`tellSiteOwner`).
  */
 export async function noChatApi(url: string | URL, signal: AbortSignal): Promise<ChatError | undefined> {
-  const answers = (mode: RequestMode) =>
-    fetch(url, { mode, cache: 'no-store', signal }).then(
+  const answers = (mode: 'cors' | 'no-cors') =>
+    fetch(url, { mode, cache: 'no-store', signal } as RequestInit).then(
       () => true,
       () => false,
     );
