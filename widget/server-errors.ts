@@ -1,7 +1,6 @@
 import { ChatError, type ChatErrorCode, type ChatErrorDetails } from './chat-error.ts';
-import type { WorkerErrorCode } from './wire-contract.ts';
 import { DEFAULT_BOUNDS, fitRequest, type RequestBounds } from './request-window.ts';
-import type { ChatRequestBody } from './wire-contract.ts';
+import type { ChatRequestBody, WorkerErrorCode } from './wire-contract.ts';
 
 // The worker's failures in the element's terms: a chunk of its own, loaded by the stream reader (chat-stream.ts)
 // when an answer fails, and by chat-client.ts when a request got no answer at all.
