@@ -43,16 +43,17 @@ async function postJson(
   }
 }
 
-let reader: Promise<typeof import('./chat-stream.ts')> | undefined;
+type AnswerReader = typeof import('./answer-reader.ts');
+let reader: Promise<AnswerReader> | undefined;
 
 /**
- * The answer's reader (the SSE parser and the worker's error codes) is a
- * chunk of its own. It is fetched while the question is on its way, and
+ * The answer's reader (answer-reader.ts: the SSE parser, resuming, pacing) is
+ * a chunk of its own. It is fetched while the question is on its way, and
  * earlier when the visitor shows intent (`preloadReader`); a failed load is
  * tried again with the next question.
  */
-function loadReader(): Promise<typeof import('./chat-stream.ts')> {
-  reader ??= import('./chat-stream.ts').catch((error: unknown) => {
+export function loadAnswerReader(): Promise<AnswerReader> {
+  reader ??= import('./answer-reader.ts').catch((error: unknown) => {
     reader = undefined;
     throw error;
   });
@@ -60,15 +61,19 @@ function loadReader(): Promise<typeof import('./chat-stream.ts')> {
 }
 
 export function preloadReader(): void {
-  loadReader().catch(() => {});
+  loadAnswerReader().catch(() => {});
 }
 
 /**
- * Reads `response` with the answer reader once it has loaded; without it the answer is lost as a network failure
- * (told before the handle, so nothing tries to resume what could not be read).
+ * Reads the response with the answer reader once both are there; without the reader the answer is lost as a
+ * network failure (told before the handle, so nothing tries to resume what could not be read).
  */
-async function* readWith(reading: ReturnType<typeof loadReader>, response: Response): AsyncGenerator<ChatStreamEvent> {
-  let readChatResponse: typeof import('./chat-stream.ts')['readChatResponse'];
+async function* readWith(
+  reading: Promise<AnswerReader>,
+  responding: Promise<Response>,
+): AsyncGenerator<ChatStreamEvent> {
+  const response = await responding;
+  let readChatResponse: AnswerReader['readChatResponse'];
   try {
     ({ readChatResponse } = await reading);
   } catch (error) {
@@ -83,42 +88,44 @@ async function* readWith(reading: ReturnType<typeof loadReader>, response: Respo
 }
 
 /**
- * Asks the worker at `endpoint` and yields the answer as it streams. Throws
+ * Reads `responding` as an answer. The request is already on its way (a generator would not start it until
+ * read), and the reader chunk loads beside it.
+ */
+function answerFrom(responding: Promise<Response>): AsyncGenerator<ChatStreamEvent> {
+  const reading = loadAnswerReader();
+  reading.catch(() => {});
+  responding.catch(() => {});
+  return readWith(reading, responding);
+}
+
+/**
+ * Asks the worker at `endpoint` and yields the answer as it streams. The question goes out at once. Throws
  * `ChatError`, or the abort reason when `signal` aborts.
  */
-export async function* streamChat(
+export function streamChat(
   endpoint: string,
   request: ChatRequest,
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): AsyncGenerator<ChatStreamEvent> {
-  const reading = loadReader();
-  reading.catch(() => {});
-  const response = await postJson(endpoint, request, signal, { Accept: 'text/event-stream', ...headers });
-  yield* readWith(reading, response);
+  return answerFrom(postJson(endpoint, request, signal, { Accept: 'text/event-stream', ...headers }));
 }
 
 /** Continues the answer `handle` after event `from` (the last id received), as it streams. */
-export async function* resumeChat(
+export function resumeChat(
   endpoint: string,
   handle: string,
   from: number,
   signal: AbortSignal,
   headers: Record<string, string> = {},
 ): AsyncGenerator<ChatStreamEvent> {
-  const reading = loadReader();
-  reading.catch(() => {});
-  let response: Response;
-  try {
-    response = await fetch(`${endpoint}/${encodeURIComponent(handle)}?from=${from}`, {
-      headers: { Accept: 'text/event-stream', ...headers },
-      signal,
-    });
-  } catch (error) {
-    if (signal.aborted) throw error;
-    throw new ChatError('network');
-  }
-  yield* readWith(reading, response);
+  const responding = fetch(`${endpoint}/${encodeURIComponent(handle)}?from=${from}`, {
+    headers: { Accept: 'text/event-stream', ...headers },
+    signal,
+  }).catch((error: unknown) => {
+    throw signal.aborted ? error : new ChatError('network');
+  });
+  return answerFrom(responding);
 }
 
 /**

@@ -1,13 +1,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { resumeChat, stopChat, streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
+import { loadAnswerReader, resumeChat, stopChat, streamChat, type ChatRequest, type ChatTurn } from './chat-client.ts';
 import { ChatError, tellSiteOwner } from './chat-error.ts';
 import type { SessionSource } from './bot-check.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { ConversationStore } from './conversation-store.ts';
 import { fitRequest, type RequestBounds } from './request-window.ts';
 import { FalconChatErrorEvent, FalconChatResponseEvent, FalconChatSendEvent } from './events.ts';
-import { type ResumePoint, resumableAnswer } from './resumable-answer.ts';
-import { TextPacer } from './text-pacer.ts';
+import type { ResumableAnswerOptions, ResumePoint } from './resumable-answer.ts';
+import type { TextPacer } from './text-pacer.ts';
 
 export type { ChatMessage, ChatMessageInit };
 
@@ -198,49 +198,33 @@ export class ChatController implements ReactiveController {
     let finishReason = 'stop';
     // Tokens arrive in bursts (several per network read, thousands after a stall): they are shown
     // once per frame, at most a frame's budget of characters, so no frame's work grows with a burst.
-    const pacer = new TextPacer((text) => {
+    let pacer: TextPacer | undefined;
+    const show = (text: string) => {
       this.updateAnswer({ content: this.answerText + text });
       this.options.onAnswerText(id, text);
-    });
+    };
     // Stopped, cleared or replaced: what has not been shown yet is dropped with the run.
-    run.signal.addEventListener('abort', () => pacer.cancel());
+    run.signal.addEventListener('abort', () => pacer?.cancel());
     let stopped = false;
     const ask = async (sessionRetried: boolean): Promise<void> => {
       const headers = session ? { 'X-Falcon-Session': await session.token(endpoint, run.signal) } : undefined;
-      const resume = (handle: string, from: number, signal: AbortSignal) =>
-        resumeChat(endpoint, handle, from, signal, headers);
-      const answer = resumableAnswer(
-        resumed
-          ? resume(resumed.handle, resumed.lastId, run.signal)
-          : streamChat(endpoint, request, run.signal, headers),
-        {
-          signal: run.signal,
-          resume,
-          onReconnecting: (reconnecting) => {
-            if (run !== this.activeRun) return;
-            this.updateAnswer({ reconnecting: reconnecting || undefined });
-            this.host.requestUpdate();
-          },
-          onResumePoint: (point) => {
-            if (run !== this.activeRun) return;
-            const first = !this.received;
-            this.received = {
-              ...point,
-              text: this.received?.text ?? (resumed ? this.answerText : ''),
-              stop: () => stopChat(endpoint, point.handle, headers),
-            };
-            // Stored once the handle is known, so even a crash leaves a conversation a reload can resume.
-            if (first) this.saveNow();
-          },
+      const first = resumed
+        ? resumeChat(endpoint, resumed.handle, resumed.lastId, run.signal, headers)
+        : streamChat(endpoint, request, run.signal, headers);
+      // The reader's chunk loads while the question is on its way. Without it, reading `first` fails as the network would.
+      const answer = await loadAnswerReader().then(
+        (reader) => {
+          pacer ??= new reader.TextPacer(show);
+          return reader.resumableAnswer(first, this.resumeOptions(run, endpoint, headers, resumed), resumed);
         },
-        resumed,
+        () => first,
       );
       try {
         for await (const event of answer) {
           if (run !== this.activeRun) return;
           if (event.type === 'token') {
             if (this.received) this.received.text += event.text;
-            pacer.push(event.text);
+            pacer?.push(event.text);
           } else if (event.type === 'done') finishReason = event.finishReason;
           else if (event.type === 'stopped') stopped = true;
         }
@@ -264,10 +248,10 @@ export class ChatController implements ReactiveController {
     };
     try {
       await ask(false);
-      await pacer.drained();
+      await pacer?.drained();
     } catch (error) {
       // What arrived before the failure is shown first.
-      await pacer.drained();
+      await pacer?.drained();
       if (run !== this.activeRun) return;
       const failure = error instanceof ChatError ? error : new ChatError('server');
       const message = this.options.describeError(failure);
@@ -296,6 +280,35 @@ export class ChatController implements ReactiveController {
     }
     this.updateAnswer({ status: 'complete', finishReason });
     this.host.dispatchEvent(new FalconChatResponseEvent({ text: this.answerText, finishReason }));
+  }
+
+  /** How the run hears from its reader: that it is reconnecting, and each new point it can be resumed from. */
+  private resumeOptions(
+    run: AbortController,
+    endpoint: string,
+    headers: Record<string, string> | undefined,
+    resumed?: ResumePoint,
+  ): ResumableAnswerOptions {
+    return {
+      signal: run.signal,
+      resume: (handle, from, signal) => resumeChat(endpoint, handle, from, signal, headers),
+      onReconnecting: (reconnecting) => {
+        if (run !== this.activeRun) return;
+        this.updateAnswer({ reconnecting: reconnecting || undefined });
+        this.host.requestUpdate();
+      },
+      onResumePoint: (point) => {
+        if (run !== this.activeRun) return;
+        const firstPoint = !this.received;
+        this.received = {
+          ...point,
+          text: this.received?.text ?? (resumed ? this.answerText : ''),
+          stop: () => stopChat(endpoint, point.handle, headers),
+        };
+        // Stored once the handle is known, so even a crash leaves a conversation a reload can resume.
+        if (firstPoint) this.saveNow();
+      },
+    };
   }
 
   /** The active run's answer is always the last message: everything that adds one stops the run first. */

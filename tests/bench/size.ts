@@ -104,7 +104,7 @@ export interface LoadSets {
 }
 
 /** The chunks a first answer loads, by the name Vite gives them (`chunks/<module>-<hash>.js`). */
-const FIRST_ANSWER_CHUNKS = [/^chunks\/chat-stream-/, /^chunks\/markdown-engine-/];
+const FIRST_ANSWER_CHUNKS = [/^chunks\/answer-reader-/, /^chunks\/markdown-engine-/];
 
 /** Reads the built scripts in `distDir` and follows their `import` statements (static ones; `import()` is on demand). */
 export function loadSets(distDir: string): LoadSets {

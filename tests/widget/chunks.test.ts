@@ -47,7 +47,7 @@ describe('chunks that fail to load', () => {
   afterEach(() => frame?.remove());
 
   it('degrade their feature with a message, and the chat still answers', async () => {
-    const embedded = await embedWithOnly([await chunkNamed('chat-stream'), await chunkNamed('message-actions')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-reader'), await chunkNamed('message-actions')]);
     frame = embedded.frame;
     const { el, frameWindow } = embedded;
     const root = el.shadowRoot!;
@@ -75,7 +75,7 @@ describe('chunks that fail to load', () => {
   });
 
   it('without the message buttons, say so under the answer, and the chat still answers', async () => {
-    const embedded = await embedWithOnly([await chunkNamed('chat-stream')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-reader')]);
     frame = embedded.frame;
     const { el } = embedded;
     const root = el.shadowRoot!;
@@ -98,7 +98,7 @@ describe('chunks that fail to load', () => {
   });
 
   it("without the worker's error codes, show a failed answer as the service's fault, and the chat goes on", async () => {
-    const embedded = await embedWithOnly([await chunkNamed('chat-stream'), await chunkNamed('message-actions')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-reader'), await chunkNamed('message-actions')]);
     frame = embedded.frame;
     const { el } = embedded;
     const failed = oneEvent(el, 'falcon-chat-error');
