@@ -12,6 +12,8 @@ export interface ChatErrorDetails {
   retryAfterSeconds?: number;
   /** Shown instead of the element's sentence for `code` (a message the worker wrote for visitors). */
   visitorMessage?: string;
+  /** The worker's bound a refused request went over (its error body's `limit`). */
+  limit?: number;
 }
 
 /** A failed answer. `message` is what the visitor reads (in English; the element shows its own locale's sentence). */
@@ -22,13 +24,14 @@ export class ChatError extends Error {
   readonly retryAfterSeconds?: number;
   /** The worker's sentence, when the element has none of its own for this code. */
   readonly visitorMessage?: string;
+  readonly limit?: number;
 
   /** False when asking again cannot help until someone changes the site or the worker: no Retry is offered. */
   readonly retryable: boolean;
 
   constructor(
     readonly code: ChatErrorCode,
-    { serverCode, serverMessage, retryAfterSeconds, visitorMessage }: ChatErrorDetails = {},
+    { serverCode, serverMessage, retryAfterSeconds, visitorMessage, limit }: ChatErrorDetails = {},
   ) {
     super(visitorMessage ?? errorSentence(en, code, retryAfterSeconds));
     this.retryable = !FINAL_CODES.has(code) && !FINAL_SERVER_CODES.has(serverCode ?? '');
@@ -36,6 +39,7 @@ export class ChatError extends Error {
     this.serverMessage = serverMessage;
     this.retryAfterSeconds = retryAfterSeconds;
     this.visitorMessage = visitorMessage;
+    this.limit = limit;
   }
 }
 

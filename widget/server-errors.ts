@@ -85,6 +85,7 @@ export async function errorFromResponse(response: Response): Promise<ChatError> 
     serverCode: isRecord(error) && typeof error.code === 'string' ? error.code : undefined,
     serverMessage: isRecord(error) && typeof error.message === 'string' ? error.message : undefined,
     retryAfterSeconds: parseRetryAfter(response.headers.get('Retry-After')),
+    limit: isRecord(error) && Number.isSafeInteger(error.limit) ? (error.limit as number) : undefined,
   };
   let known = knownCode(details.serverCode);
   // One server code for both budgets; `scope` says which, so the visitor reads "for today" or "for now".
@@ -143,12 +144,11 @@ export async function noChatApi(url: string | URL, signal: AbortSignal): Promise
 
 /**
  * The worker's own bounds, read from a refusal of a request that was over them (an operator who lowered
- * MAX_MESSAGES, MAX_BODY_BYTES or MAX_MESSAGE_CHARS below wrangler.toml's defaults): its message says "at most N".
- * Undefined for any other failure, or when the bound is not tighter than `bounds`.
+ * MAX_MESSAGES, MAX_BODY_BYTES or MAX_MESSAGE_CHARS below wrangler.toml's defaults): its body names the bound
+ * as `limit`. Undefined for any other failure, or when the bound is not tighter than `bounds`.
  */
-export function learnBounds(bounds: RequestBounds, error: ChatError): RequestBounds | undefined {
-  const name = BOUND_OF[error.serverCode ?? ''];
-  const limit = Number(/at most (\d+)/.exec(error.serverMessage ?? '')?.[1]);
+export function learnBounds(bounds: RequestBounds, { serverCode, limit = 0 }: ChatError): RequestBounds | undefined {
+  const name = BOUND_OF[serverCode ?? ''];
   if (!name || !(limit > 0) || limit >= bounds[name]) return undefined;
   return { ...bounds, [name]: limit };
 }

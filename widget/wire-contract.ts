@@ -98,6 +98,11 @@ export interface ErrorBody {
     message: string;
     /** Which budget refused (`budget_exhausted`): `day` or `visitor`. */
     scope?: 'day' | 'visitor';
+    /**
+     * The bound a request went over, as the operator set it (`too_many_messages`, `message_too_long`,
+     * `system_message_too_long`, `payload_too_large`): an element asks again within it.
+     */
+    limit?: number;
   };
 }
 

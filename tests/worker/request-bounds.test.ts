@@ -16,7 +16,7 @@ describe("the operator's bounds, enforced before any upstream call", () => {
     }));
     expect(await refused({ messages })).toEqual({
       status: 422,
-      error: { code: 'too_many_messages', message: 'messages holds 51 messages; at most 50 are allowed.' },
+      error: { code: 'too_many_messages', message: 'messages holds 51 messages; at most 50 are allowed.', limit: 50 },
     });
     expect(await upstreamRecords(tag)).toEqual([]);
   });
@@ -28,6 +28,7 @@ describe("the operator's bounds, enforced before any upstream call", () => {
       error: {
         code: 'message_too_long',
         message: expect.stringMatching(/^messages\[0\]\.content is \d+ characters; at most 4000 are allowed\.$/),
+        limit: 4000,
       },
     });
     expect(await upstreamRecords(tag)).toEqual([]);
@@ -36,13 +37,17 @@ describe("the operator's bounds, enforced before any upstream call", () => {
   it('a system message over MAX_SYSTEM_CHARS → 422', async () => {
     expect(await refused(ask('hi', { system: 's'.repeat(2001) }))).toEqual({
       status: 422,
-      error: { code: 'system_message_too_long', message: 'system is 2001 characters; at most 2000 are allowed.' },
+      error: {
+        code: 'system_message_too_long',
+        message: 'system is 2001 characters; at most 2000 are allowed.',
+        limit: 2000,
+      },
     });
   });
 
   it('the bounds are the operator’s to set', async () => {
     const result = await refused(ask('a question of forty characters, roughly'), { MAX_MESSAGE_CHARS: '10' });
-    expect(result.error.code).toBe('message_too_long');
+    expect(result.error).toMatchObject({ code: 'message_too_long', limit: 10 });
   });
 
   it('temperature is brought into range instead of refused', async () => {

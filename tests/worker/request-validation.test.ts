@@ -66,7 +66,9 @@ describe('a bad request gets a clear error naming what is wrong, and never reach
     const result = await rejected({ messages: [{ role: 'user', content: 'x'.repeat(70_000) }] });
     expect(result).toMatchObject({
       status: 413,
-      body: { error: { code: 'payload_too_large', message: 'The request body must be at most 65536 bytes.' } },
+      body: {
+        error: { code: 'payload_too_large', message: 'The request body must be at most 65536 bytes.', limit: 65536 },
+      },
     });
   });
 

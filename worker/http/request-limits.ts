@@ -15,7 +15,15 @@ export function limitBody(): MiddlewareHandler<WorkerEnv> {
     return bodyLimit({
       maxSize: maxBodyBytes,
       onError: () => {
-        throw new ApiError(413, 'payload_too_large', `The request body must be at most ${maxBodyBytes} bytes.`);
+        throw new ApiError(
+          413,
+          'payload_too_large',
+          `The request body must be at most ${maxBodyBytes} bytes.`,
+          {},
+          {
+            limit: maxBodyBytes,
+          },
+        );
       },
     })(c, next);
   };
@@ -24,7 +32,7 @@ export function limitBody(): MiddlewareHandler<WorkerEnv> {
 /**
  * The operator's bounds on one request, checked before any upstream call. A
  * request over a bound is rejected with a message that says which and by how
- * much; nothing is silently cut (AISVS 2.1.4).
+ * much, and the bound itself as `limit`; nothing is silently cut (AISVS 2.1.4).
  */
 export function enforceLimits(body: ChatRequest, limits: RequestLimits): void {
   if (body.messages.length > limits.maxMessages) {
@@ -32,6 +40,8 @@ export function enforceLimits(body: ChatRequest, limits: RequestLimits): void {
       422,
       'too_many_messages',
       `messages holds ${body.messages.length} messages; at most ${limits.maxMessages} are allowed.`,
+      {},
+      { limit: limits.maxMessages },
     );
   }
   body.messages.forEach((message, index) => {
@@ -40,6 +50,8 @@ export function enforceLimits(body: ChatRequest, limits: RequestLimits): void {
         422,
         'message_too_long',
         `messages[${index}].content is ${message.content.length} characters; at most ${limits.maxMessageChars} are allowed.`,
+        {},
+        { limit: limits.maxMessageChars },
       );
     }
   });
@@ -48,6 +60,8 @@ export function enforceLimits(body: ChatRequest, limits: RequestLimits): void {
       422,
       'system_message_too_long',
       `system is ${body.system.length} characters; at most ${limits.maxSystemChars} are allowed.`,
+      {},
+      { limit: limits.maxSystemChars },
     );
   }
 }

@@ -1,6 +1,5 @@
 import { vValidator } from '@hono/valibot-validator';
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { startAnswer } from '../answers/start-answer.ts';
 import { reserveBudget } from '../budget/reserve-budget.ts';
 import { planModelRequest } from '../http/model-request.ts';
@@ -8,6 +7,7 @@ import { ApiError } from '../http/api-error.ts';
 import { ChatRequestSchema, describeIssue } from '../http/chat-request.ts';
 import { refuseUnworkableUpstream } from '../http/config-verdict.ts';
 import { originPolicy } from '../http/origin-policy.ts';
+import { limitBody } from '../http/request-limits.ts';
 import { visitorGate } from '../http/visitor-gate.ts';
 import type { WorkerEnv } from '../http/worker-env.ts';
 import { answers } from './answers.ts';
@@ -17,22 +17,11 @@ export const chat = new Hono<WorkerEnv>();
 
 chat.use(originPolicy({ allowedOrigins: (c) => c.get('config').allowedOrigins }));
 chat.route('/', answers);
-chat.route('/', answers);
 
 chat.post(
   '/',
   visitorGate(),
-  (c, next) =>
-    bodyLimit({
-      maxSize: c.get('config').limits.maxBodyBytes,
-      onError: () => {
-        throw new ApiError(
-          413,
-          'payload_too_large',
-          `The request body must be at most ${c.get('config').limits.maxBodyBytes} bytes.`,
-        );
-      },
-    })(c, next),
+  limitBody(),
   async function requireJson(c, next) {
     if (!/^application\/json\b/i.test(c.req.header('Content-Type') ?? '')) {
       throw new ApiError(
