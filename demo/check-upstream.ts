@@ -136,7 +136,9 @@ async function askOnce(upstream: UpstreamConfig, print: (line: string) => void):
   } catch (error) {
     if (!(error instanceof UpstreamError)) throw error;
     const http = error.status === undefined ? '' : ` (HTTP ${error.status})`;
-    print(`✗ ${error.code}${http}${text ? ` after ${JSON.stringify(text.slice(0, 60))}` : ''}: ${error.message}`);
+    print(`✗ ${error.code}${http}${text ? ` after ${JSON.stringify(text.slice(0, 60))}` : ''}`);
+    // The visitor's sentence says "try again later"; the owner's line below says what to change instead.
+    print(`  Visitors would read: "${error.message}"`);
     print(`  What to change: ${advice(error.code, upstream)}`);
     return 1;
   }

@@ -90,7 +90,7 @@ describe('npm run check:upstream', () => {
       { HF_TOKEN: TEST_HF_TOKEN, MODEL: 'example-org/not-served-anywhere' },
       { router: true },
     );
-    expect(output).toContain('✗ model_not_found (HTTP 400)');
+    expect(output).toContain('✗ model_not_found (HTTP 400)\n  Visitors would read: "The chat model is not available');
     expect(output).toContain('Pick a model listed at https://router.huggingface.co/v1/models');
     expect(code).toBe(1);
   });
