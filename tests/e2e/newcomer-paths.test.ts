@@ -110,7 +110,10 @@ describe('the README’s snippets, pasted into a page of your own', () => {
     const answer = (await lastAnswer(page).locator('[part~="message-content"]').textContent()) ?? '';
     expect(answer).toMatch(/offline demo model/i);
     // The falcon-chat-send listener's sentence reached the model; the falcon-chat-response listener logged the answer.
-    expect((await prompts()).at(-1)).toContain('The visitor is on /usage.');
+    // …on top of the page's own instructions (the attribute), not in place of them.
+    expect((await prompts()).at(-1)).toMatch(
+      /^System:You help visitors of Example Shop with orders, returns and sizes\. The visitor is on \/usage\.\n/,
+    );
     expect(console.filter((line) => line.startsWith(`log: ${answer.slice(0, 40)}`))).toHaveLength(1);
     expect(
       console.filter((line) => /^(error|warning|pageerror)/.test(line)),
