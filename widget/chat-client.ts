@@ -43,17 +43,17 @@ async function postJson(
   }
 }
 
-type AnswerReader = typeof import('./answer-reader.ts');
+type AnswerReader = typeof import('./answer-chunk.ts');
 let reader: Promise<AnswerReader> | undefined;
 
 /**
- * The answer's reader (answer-reader.ts: the SSE parser, resuming, pacing) is
- * a chunk of its own. It is fetched while the question is on its way, and
- * earlier when the visitor shows intent (`preloadReader`); a failed load is
- * tried again with the next question.
+ * The answer's reader (the SSE parser, resuming, pacing) comes in the answer
+ * chunk (answer-chunk.ts). It is fetched while the question is on its way,
+ * and earlier when the visitor shows intent (`preloadReader`); a failed load
+ * is tried again with the next question.
  */
 export function loadAnswerReader(): Promise<AnswerReader> {
-  reader ??= import('./answer-reader.ts').catch((error: unknown) => {
+  reader ??= import('./answer-chunk.ts').catch((error: unknown) => {
     reader = undefined;
     throw error;
   });

@@ -99,12 +99,12 @@ export interface LoadSets {
   files: SizeEntry[];
   /** The ES entry and what it imports statically: all a page loads before its first question. */
   beforeFirstQuestion: { files: string[]; gzip: number; brotli: number };
-  /** That, plus the chunks the first answer loads (the answer reader and the markdown renderer, each with its static imports). */
+  /** That, plus the chunks the first answer loads (the answer chunk: its reader and markdown renderer, with its static imports). */
   throughFirstAnswer: { files: string[]; gzip: number; brotli: number };
 }
 
 /** The chunks a first answer loads, by the name Vite gives them (`chunks/<module>-<hash>.js`). */
-const FIRST_ANSWER_CHUNKS = [/^chunks\/answer-reader-/, /^chunks\/markdown-engine-/];
+const FIRST_ANSWER_CHUNKS = [/^chunks\/answer-chunk-/];
 
 /** Reads the built scripts in `distDir` and follows their `import` statements (static ones; `import()` is on demand). */
 export function loadSets(distDir: string): LoadSets {

@@ -47,7 +47,7 @@ describe('chunks that fail to load', () => {
   afterEach(() => frame?.remove());
 
   it('degrade their feature with a message, and the chat still answers', async () => {
-    const embedded = await embedWithOnly([await chunkNamed('answer-reader'), await chunkNamed('message-actions')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-chunk'), await chunkNamed('message-actions')]);
     frame = embedded.frame;
     const { el, frameWindow } = embedded;
     const root = el.shadowRoot!;
@@ -61,10 +61,12 @@ describe('chunks that fail to load', () => {
     const { detail } = await answered;
     expect(detail.text).to.contain('offline demo model');
     await el.updateComplete;
-    // No markdown renderer: the answer is there in full, as plain text.
+    // The markdown renderer comes with the reader; without the highlighter's chunk the code is plain, and all there.
     const answer = root.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
     expect(answer.textContent).to.contain('offline demo model');
-    expect(answer.querySelector('strong')).to.equal(null);
+    expect(answer.querySelector('strong')?.textContent).to.equal('Tokens');
+    expect(answer.querySelector('pre code')!.textContent).to.contain('answered offline');
+    expect(answer.querySelector('pre code *')).to.equal(null);
 
     // No edit form: pressing Edit says so, and the question stays as it was.
     root.querySelector<HTMLButtonElement>('[part~="edit-button"]')!.click();
@@ -75,7 +77,7 @@ describe('chunks that fail to load', () => {
   });
 
   it('without the message buttons, say so under the answer, and the chat still answers', async () => {
-    const embedded = await embedWithOnly([await chunkNamed('answer-reader')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-chunk')]);
     frame = embedded.frame;
     const { el } = embedded;
     const root = el.shadowRoot!;
@@ -98,7 +100,7 @@ describe('chunks that fail to load', () => {
   });
 
   it("without the worker's error codes, show a failed answer as the service's fault, and the chat goes on", async () => {
-    const embedded = await embedWithOnly([await chunkNamed('answer-reader'), await chunkNamed('message-actions')]);
+    const embedded = await embedWithOnly([await chunkNamed('answer-chunk'), await chunkNamed('message-actions')]);
     frame = embedded.frame;
     const { el } = embedded;
     const failed = oneEvent(el, 'falcon-chat-error');
@@ -114,7 +116,30 @@ describe('chunks that fail to load', () => {
     expect(answer.text).to.contain('offline demo model');
   });
 
-  it('without the answer reader, fail the question as a network error and keep what the visitor typed', async () => {
+  it('without the answer chunk, show a stored answer in full as plain text', async () => {
+    const answer = `**Bold** words and a list:\n\n- one\n- two\n\n${'A long paragraph. '.repeat(400)}The end.`;
+    localStorage.setItem(
+      'chunks-test',
+      JSON.stringify({
+        version: 1,
+        messages: [
+          { role: 'user', content: 'A stored question' },
+          { role: 'assistant', content: answer, status: 'complete' },
+        ],
+      }),
+    );
+    try {
+      const embedded = await embedWithOnly([await chunkNamed('conversation-store')]);
+      frame = embedded.frame;
+      const shown = embedded.el.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
+      expect(shown.textContent).to.equal(answer);
+      expect(shown.querySelector('strong')).to.equal(null);
+    } finally {
+      localStorage.removeItem('chunks-test');
+    }
+  });
+
+  it('without the answer chunk, fail the question as a network error and keep what the visitor typed', async () => {
     const embedded = await embedWithOnly([]);
     frame = embedded.frame;
     const { el } = embedded;

@@ -1,17 +1,17 @@
 import type { MarkdownOptions } from './dom-renderer.ts';
 import type { MarkdownWriter } from './markdown-writer.ts';
 
-type MarkdownEngine = typeof import('./markdown-engine.ts');
+type MarkdownEngine = typeof import('../answer-chunk.ts');
 
 let engine: MarkdownEngine | undefined;
 let loading: Promise<MarkdownEngine> | undefined;
 
 /**
- * Loads the markdown renderer once per page. A failed load (offline, blocked)
+ * Loads the markdown renderer (in the answer chunk) once per page. A failed load (offline, blocked)
  * leaves answers as plain text and is tried again by the next caller.
  */
 export function loadMarkdown(): Promise<MarkdownEngine> {
-  loading ??= import('./markdown-engine.ts').then(
+  loading ??= import('../answer-chunk.ts').then(
     (loaded) => (engine = loaded),
     (error: unknown) => {
       loading = undefined;
