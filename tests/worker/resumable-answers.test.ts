@@ -8,6 +8,7 @@ import {
   chatRequest,
   parseSse,
   readAll,
+  readUntil,
   SITE,
   type SseEvent,
   scenario,
@@ -111,6 +112,21 @@ describe('an answer can be resumed from any event', () => {
         { id: String(from + 1), event: 'error', data: expect.objectContaining({ code: 'upstream_disconnected' }) },
       ]);
     }
+  });
+
+  it('keeps an answer only its page can resume through a reset that came before its first token', async () => {
+    // The object stores who asked while the model thinks; the handle must not reach the page before that is stored.
+    const { directive } = scenario({ 'first-delay': 2000 });
+    const first = await callWorker(chatRequest(ask(`Slow to start ${directive}`, { persist: 'session' })));
+    const handle = handleOf(parseSse(await readUntil(first, '\n\n')));
+    const stranger = await resume(handle, 0, 'https://shop.example');
+    expect(JSON.parse(stranger.raw)).toMatchObject({ error: { code: 'answer_other_origin' } });
+    await runInDurableObject(relayOf(handle), (_, state) => state.abort('evicted')).catch(() => undefined);
+    expect((await resume(handle, 0, 'https://shop.example')).response.status).toBe(403);
+    const rest = await resume(handle, 0);
+    expect(rest.events).toEqual([
+      { id: '1', event: 'error', data: expect.objectContaining({ code: 'upstream_disconnected' }) },
+    ]);
   });
 
   it('counts questions, not reconnects: resuming never meets the rate limit', async () => {

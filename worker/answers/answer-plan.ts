@@ -34,7 +34,7 @@ export interface AnswerLogFields {
 export interface AnswerPlan {
   request: GenerationRequest;
   upstream: UpstreamConfig;
-  policy: Omit<AnswerPolicy, 'onUpstreamResponse' | 'onRetry'>;
+  policy: Omit<AnswerPolicy, 'onUpstreamRequest' | 'onUpstreamResponse' | 'onRetry'>;
   heartbeatMs: number;
   doneExtras?: Partial<DoneData>;
   persist: PersistMode;

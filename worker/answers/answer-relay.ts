@@ -16,6 +16,9 @@ export const RETENTION_MS = 10 * 60_000;
  * has lost its upstream anyway, while its readers already hold the text they saw. Once written, they leave
  * memory: a finished answer is read back from its row by whoever resumes it, so an isolate holding thousands
  * of finished answers for their retention holds none of their text.
+ *
+ * Nothing touches storage before the request to the model has left (storeAccess): the first write creates the
+ * object's database, and in workerd its commit runs on the thread that would send that request.
  */
 
 const encoder = new TextEncoder();
@@ -57,11 +60,7 @@ export class AnswerRelay extends DurableObject<Env> {
   private plan?: AnswerPlan;
   private outcome: AnswerOutcome = { status: 'cancelled', pieces: 0 };
   private graceTimer?: ReturnType<typeof setTimeout>;
-
-  constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env);
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS frames (first_id INTEGER PRIMARY KEY, frames TEXT NOT NULL)');
-  }
+  private accessStored = false;
 
   override async fetch(request: Request): Promise<Response> {
     const { pathname, searchParams } = new URL(request.url);
@@ -82,7 +81,8 @@ export class AnswerRelay extends DurableObject<Env> {
   }
 
   private async start(plan: AnswerPlan): Promise<Response> {
-    if (this.phase !== 'idle' || this.ctx.storage.kv.get('access')) {
+    // Each answer has an object of its own (newUniqueId), so a second start can only come to a running one.
+    if (this.phase !== 'idle') {
       return Response.json(
         { error: { code: 'answer_exists', message: 'This answer has already started.' } },
         { status: 409 },
@@ -90,9 +90,6 @@ export class AnswerRelay extends DurableObject<Env> {
     }
     this.plan = plan;
     this.phase = 'running';
-    this.ctx.storage.kv.put('access', plan.access);
-    this.ctx.storage.kv.put('heartbeatMs', plan.heartbeatMs);
-    await this.ctx.storage.setAlarm(Date.now() + plan.policy.answerTimeoutMs + RETENTION_MS);
     if (plan.keepText) this.outcome.text = '';
 
     let upstreamResponded!: () => void;
@@ -109,6 +106,8 @@ export class AnswerRelay extends DurableObject<Env> {
         upstreamResponded();
       },
       onRetry: () => retries++,
+      // The next turn of the event loop: the request is on its way by then.
+      onUpstreamRequest: () => setTimeout(() => this.storeAccess(), 0),
     });
     // Budgets are settled here, where the answer ends, whoever is still reading it.
     const answer = meterAnswer(unmetered, plan.budget, this.env.BUDGETS, (work) => this.ctx.waitUntil(work));
@@ -132,8 +131,24 @@ export class AnswerRelay extends DurableObject<Env> {
       `checks;dur=${upstreamResponseMs === undefined ? Date.now() - plan.log.receivedAt : 0};desc="worker checks"`,
     ];
     if (upstreamResponseMs !== undefined) timings.push(`upstream;dur=${upstreamResponseMs};desc="upstream response"`);
+    this.storeAccess();
     const first = `id: 0\nevent: answer\ndata: ${JSON.stringify({ handle: plan.handle })}\n\n`;
     return eventStream(this.subscribe(0, first), { 'Server-Timing': timings.join(', ') });
+  }
+
+  /**
+   * Stores who may read the answer (for a resume after an eviction) and the backstop alarm, once: as the request
+   * to the model leaves, while the model works on its first token, and at the latest before the handle leaves the
+   * object, whose response the output gate holds until the write is confirmed. So nobody ever holds a handle the
+   * object could forget, and the write never delays the model's request (it did by 5 ms when made before it).
+   */
+  private storeAccess(): void {
+    const { plan } = this;
+    if (this.accessStored || !plan) return;
+    this.accessStored = true;
+    this.ctx.storage.kv.put('access', plan.access);
+    this.ctx.storage.kv.put('heartbeatMs', plan.heartbeatMs);
+    void this.ctx.storage.setAlarm(Date.now() + plan.policy.answerTimeoutMs + RETENTION_MS);
   }
 
   /** Takes the answer's events one by one and sends each to every reader; a failure is the last event. */
@@ -183,9 +198,12 @@ export class AnswerRelay extends DurableObject<Env> {
 
   /** The answer is over (its last event is out): its frames go to storage, readers are let go, and the retention starts. */
   private finish(): void {
+    // An answer that failed before reaching the model has not stored its access yet: it goes first, so the alarm below wins.
+    this.storeAccess();
     this.phase = 'ended';
     if (this.graceTimer !== undefined) clearTimeout(this.graceTimer);
     this.upstream?.abort();
+    this.ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS frames (first_id INTEGER PRIMARY KEY, frames TEXT NOT NULL)');
     this.ctx.storage.sql.exec('DELETE FROM frames');
     this.ctx.storage.sql.exec('INSERT INTO frames (first_id, frames) VALUES (1, ?)', JSON.stringify(this.frames));
     this.ctx.storage.kv.put('ended', true);
@@ -286,7 +304,8 @@ export class AnswerRelay extends DurableObject<Env> {
 
   /** A 4xx naming what is wrong, or nothing when the reader may have the answer. */
   private async refuse(request: Request): Promise<Response | undefined> {
-    const access = this.ctx.storage.kv.get<AnswerAccess>('access');
+    // While the answer runs its plan says who asked (the stored copy may not be written yet).
+    const access = this.plan?.access ?? this.ctx.storage.kv.get<AnswerAccess>('access');
     const secret = request.headers.get(ACCESS_HEADERS.secret) ?? '';
     if (!access || (await hashSecret(secret)) !== access.secretHash) {
       return refusal(404, 'answer_not_found', 'This answer has expired or never existed. Ask the question again.');

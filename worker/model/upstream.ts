@@ -54,6 +54,8 @@ export interface AnswerPolicy {
   retries: number;
   /** The first retry waits this long, doubling after; an upstream's own wait is honoured up to 4x this. */
   retryBaseMs: number;
+  /** Called once per upstream attempt as its request is made, before any of its response. */
+  onUpstreamRequest?: () => void;
   /** Called once per upstream attempt when its response headers arrive. */
   onUpstreamResponse?: (status: number) => void;
   /** Called before a retry, with the failure that caused it. */
@@ -131,6 +133,7 @@ async function* attemptAnswer(
   try {
     const body = await openStream(request, upstream, {
       signal: upstreamRequest.signal,
+      onRequest: policy.onUpstreamRequest,
       onResponse: (response) => {
         lastResponse = response;
         policy.onUpstreamResponse?.(response.status);
@@ -222,14 +225,20 @@ function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
 async function openStream(
   request: GenerationRequest,
   upstream: UpstreamConfig,
-  { signal, onResponse }: { signal: AbortSignal; onResponse: (response: Response) => void },
+  {
+    signal,
+    onRequest,
+    onResponse,
+  }: { signal: AbortSignal; onRequest?: () => void; onResponse: (response: Response) => void },
 ): Promise<ReadableStream<Uint8Array>> {
   let answerBody: ReadableStream<Uint8Array> | null = null;
   const options = {
     retry_on_error: false,
     signal,
     fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
-      const response = await fetch(input, init);
+      const pending = fetch(input, init);
+      onRequest?.();
+      const response = await pending;
       onResponse(response);
       if (!response.ok || !response.headers.get('content-type')?.startsWith('text/event-stream'))
         return boundedResponse(response);
