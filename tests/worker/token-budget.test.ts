@@ -54,6 +54,21 @@ function promptEstimate(body: { messages: { content: string }[] }): number {
   return body.messages.reduce((sum, message) => sum + tokens(message.content), tokens(system));
 }
 
+/**
+ * The object's snapshot once nothing is held: an answer's Durable Object settles in work of its own after the
+ * visitor has its `done` (ctx.waitUntil), so a read right after the answer can come before it.
+ */
+async function settled(stub: DurableObjectStub<TokenBudget>) {
+  return vi.waitFor(
+    async () => {
+      const snapshot = await stub.snapshot();
+      expect(snapshot).toMatchObject({ held: 0, reservations: 0 });
+      return snapshot;
+    },
+    { timeout: 5000 },
+  );
+}
+
 async function dayCounted(): Promise<number> {
   const { spent, held } = await today().snapshot();
   return spent + held;
@@ -67,7 +82,7 @@ describe('token budgets: reservation and settlement', () => {
     const done = result.last!.data as { finishReason: string; promptTokens: number; completionTokens: number };
     expect(result.last!.event).toBe('done');
     expect(done.promptTokens).toBeGreaterThan(0);
-    const snapshot = await visitorBudget(result.ip).snapshot();
+    const snapshot = await settled(visitorBudget(result.ip));
     expect(snapshot).toEqual({ spent: done.promptTokens + done.completionTokens, held: 0, reservations: 0 });
     expect(await upstreamRecords(tag)).toHaveLength(1);
   });
@@ -87,7 +102,7 @@ describe('token budgets: reservation and settlement', () => {
     const ip = visitorIp();
     const spend = await askWith({ VISITOR_TOKEN_BUDGET: '100000' }, ask(`Hi ${scenario().directive}`), ip);
     expect(spend.response.status).toBe(200);
-    const spent = (await visitorBudget(ip).snapshot()).spent;
+    const spent = (await settled(visitorBudget(ip))).spent;
     const { tag, directive } = scenario();
     const refused = await askWith({ VISITOR_TOKEN_BUDGET: String(spent + 20) }, ask(`Again ${directive}`), ip);
     expect(refused.response.status).toBe(429);
@@ -132,7 +147,7 @@ describe('token budgets: reservation and settlement', () => {
       expect(JSON.parse(r.raw).error.code).toBe('budget_exhausted');
     const reached = await Promise.all(questions.map((q) => upstreamRecords(q.tag)));
     expect(reached.flat()).toHaveLength(3);
-    expect((await today().snapshot()).held).toBe(0);
+    expect((await settled(today())).held).toBe(0);
   });
 
   it('split over DAILY_BUDGET_SHARDS objects whose limits add up to the budget, parallel questions still fit it', async () => {
@@ -157,7 +172,7 @@ describe('token budgets: reservation and settlement', () => {
       expect(JSON.parse(r.raw).error).toMatchObject({ code: 'budget_exhausted', scope: 'day' });
     const reached = await Promise.all(questions.map((q) => upstreamRecords(q.tag)));
     expect(reached.flat()).toHaveLength(answered);
-    for (const shard of shards) expect((await shard.snapshot()).held).toBe(0);
+    for (const shard of shards) expect((await settled(shard)).held).toBe(0);
   });
 
   it('a call that fails before any token releases its whole reservation', async () => {
@@ -165,7 +180,7 @@ describe('token budgets: reservation and settlement', () => {
     const { directive } = scenario({ fault: 'http-401' });
     const failed = await askWith({ VISITOR_TOKEN_BUDGET: '5000' }, ask(`Hi ${directive}`), ip);
     expect(failed.last?.event).toBe('error');
-    expect(await visitorBudget(ip).snapshot()).toEqual({ spent: 0, held: 0, reservations: 0 });
+    expect(await settled(visitorBudget(ip))).toEqual({ spent: 0, held: 0, reservations: 0 });
   });
 
   it('a visitor who leaves mid-answer is charged for what was generated, not for the whole maximum', async () => {
