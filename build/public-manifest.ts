@@ -24,7 +24,7 @@ export function publicManifest(manifest: Manifest, entryPath = 'widget/falcon-ch
     const found = (source?.declarations ?? []).filter((d) => exported.name === '*' || d.name === exported.name);
     for (const declaration of found) {
       if (declarations.some((d) => d.name === declaration.name)) continue;
-      declarations.push(declaration);
+      declarations.push(withoutPrivateAttributes(declaration));
       exports.push({
         kind: 'js',
         name: declaration.name,
@@ -36,6 +36,21 @@ export function publicManifest(manifest: Manifest, entryPath = 'widget/falcon-ch
     JSON.stringify({ kind: 'javascript-module', path: SHIPPED_MODULE, declarations, exports }),
   );
   return { schemaVersion: manifest.schemaVersion, modules: [repointModules(shipped)] };
+}
+
+/**
+ * The element's own state is declared in `static properties` beside its attributes (`state: true`), which the
+ * analyzer reads as attributes named after the fields: a private field has no attribute a page could set.
+ */
+function withoutPrivateAttributes(declaration: Declaration): Declaration {
+  const members = declaration.members?.map((member) => {
+    if (member.privacy !== 'private') return member;
+    const { attribute: _attribute, ...rest } = member as typeof member & { attribute?: string };
+    return rest;
+  });
+  const privateFields = new Set(members?.filter((member) => member.privacy === 'private').map((member) => member.name));
+  const attributes = declaration.attributes?.filter((attribute) => !privateFields.has(attribute.fieldName ?? ''));
+  return { ...declaration, ...(members && { members }), ...(attributes && { attributes }) };
 }
 
 function samePath(path: string, module: string | undefined): boolean {

@@ -1,5 +1,4 @@
 import { type CSSResult, html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { preloadReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
@@ -55,6 +54,9 @@ const listConverter = {
       .filter(Boolean);
   },
 };
+
+/** Reactive state of the element's own, never an attribute. */
+const internal = { state: true, attribute: false } as const;
 
 /**
  * @summary A chat with a language model: answers stream in as markdown, safely, inline, floating or full screen.
@@ -159,6 +161,36 @@ const listConverter = {
 export class FalconChat extends LitElement {
   static override styles = styles;
 
+  // Declared here, not with decorators: Lit's decorator helpers would cost about 0.5 KB in the entry.
+  static override properties = {
+    endpoint: {},
+    systemMessage: { attribute: 'system-message' },
+    temperature: { type: Number },
+    maxNewTokens: { attribute: 'max-new-tokens', type: Number },
+    heading: {},
+    placeholder: {},
+    showSettings: { attribute: 'show-settings', type: Boolean },
+    greeting: {},
+    suggestions: { converter: listConverter },
+    allowImages: { attribute: 'allow-images', type: Boolean },
+    turnstileSitekey: { attribute: 'turnstile-sitekey' },
+    mode: { reflect: true },
+    position: { reflect: true },
+    open: { type: Boolean, reflect: true },
+    theme: { reflect: true },
+    lang: {},
+    strings: { attribute: false },
+    persist: {},
+    storageKey: { attribute: 'storage-key' },
+    messages: { attribute: false },
+    draft: internal,
+    editingId: internal,
+    copiedId: internal,
+    revealedId: internal,
+    notice: internal,
+    retryWait: internal,
+  };
+
   private readonly chat = new ChatController(this, {
     onAnswerText: (id, text) => this.views.get(id)?.append(text),
     describeError: (error) => error.visitorMessage ?? errorSentence(this.text, error.code, error.retryAfterSeconds),
@@ -174,66 +206,65 @@ export class FalconChat extends LitElement {
   private readonly phone = matchMedia(PHONE_MEDIA);
 
   /** Where questions are posted. Default: `/api/chat` on the origin this script was loaded from. */
-  @property() endpoint: string = defaultEndpoint;
+  endpoint: string = defaultEndpoint;
 
   /** Instructions for the model; the settings field edits it. Blank: the worker's default. */
-  @property({ attribute: 'system-message' }) systemMessage = '';
+  systemMessage = '';
 
   /** Sampling temperature; the settings slider edits it. */
-  @property({ type: Number }) temperature = 0.7;
+  temperature = 0.7;
 
   /** Longest answer, in tokens. Unset: the worker's default. */
-  @property({ attribute: 'max-new-tokens', type: Number }) maxNewTokens?: number;
+  maxNewTokens?: number;
 
   /** The title above the conversation. Unset: the locale's word for "Chat". */
-  @property() heading?: string;
+  heading?: string;
 
   /** Hint in the empty input. Unset: the locale's "Ask a question…". */
-  @property() placeholder?: string;
+  placeholder?: string;
 
   /** Shows "Advanced options" where the visitor edits the system message and temperature. */
-  @property({ attribute: 'show-settings', type: Boolean }) showSettings = false;
+  showSettings = false;
 
   /** Markdown shown as the assistant's first words while the conversation is empty. */
-  @property() greeting = '';
+  greeting = '';
 
   /** Questions offered as buttons while the conversation is empty. The attribute takes `A|B|C` or a JSON array. */
-  @property({ converter: listConverter }) suggestions: string[] = [];
+  suggestions: string[] = [];
 
   /** Renders markdown images in answers. Off (the default), an image becomes a link to it, so no answer can make the browser fetch a URL unasked. */
-  @property({ attribute: 'allow-images', type: Boolean }) allowImages = false;
+  allowImages = false;
 
   /** Turnstile site key, for a worker with `TURNSTILE_SECRET`. Unset: no bot check. */
-  @property({ attribute: 'turnstile-sitekey' }) turnstileSitekey = '';
+  turnstileSitekey = '';
 
   private botCheck?: { sitekey: string; session: SessionSource };
 
   /** `inline` (fills its place in the page), `floating` (launcher button and panel) or `fullscreen`. */
-  @property({ reflect: true }) mode: 'inline' | 'floating' | 'fullscreen' = 'inline';
+  mode: 'inline' | 'floating' | 'fullscreen' = 'inline';
 
   /** Corner of the floating launcher. Unset: bottom, at the end of the line (right in left-to-right pages). */
-  @property({ reflect: true }) position?: 'bottom-right' | 'bottom-left';
+  position?: 'bottom-right' | 'bottom-left';
 
   /** Whether the floating panel is open. */
-  @property({ type: Boolean, reflect: true }) open = false;
+  open = false;
 
   /** `light`, `dark`, or `auto` to follow the visitor's `prefers-color-scheme`. */
-  @property({ reflect: true }) theme: 'light' | 'dark' | 'auto' = 'light';
+  theme: 'light' | 'dark' | 'auto' = 'light';
 
   /** Language of the element's words: `en`, `fr` or `ar` (right to left); others fall back to English. Unset: the page's `lang`. */
-  @property() override lang = '';
+  override lang = '';
 
   /** Replacements for any of the element's words (see `FalconChatStrings`), on top of the locale. */
-  @property({ attribute: false }) strings?: FalconChatStringOverrides;
+  strings?: FalconChatStringOverrides;
 
   /** Keeps the conversation across reloads: `none`, `session` (this tab) or `local` (this browser). `clear()` forgets it. */
-  @property() persist: 'none' | 'session' | 'local' = 'none';
+  persist: 'none' | 'session' | 'local' = 'none';
 
   /** The storage key the conversation is kept under (use one per site section or per signed-in user). */
-  @property({ attribute: 'storage-key' }) storageKey = 'falcon-chat';
+  storageKey = 'falcon-chat';
 
   /** The conversation, oldest first. Setting it drops any answer in progress. */
-  @property({ attribute: false })
   get messages(): readonly ChatMessage[] {
     return this.chat.messages;
   }
@@ -242,17 +273,17 @@ export class FalconChat extends LitElement {
   }
 
   /** What the visitor is typing. */
-  @state() private draft = '';
+  private draft = '';
   /** The question being edited, by id. */
-  @state() private editingId?: string;
+  private editingId?: string;
   /** The message whose Copy button says "Copied". */
-  @state() private copiedId?: string;
+  private copiedId?: string;
   /** Touch: the message whose buttons the visitor asked to see. */
-  @state() private revealedId?: string;
+  private revealedId?: string;
   /** A polite word under the input (Enter while an answer streams). */
-  @state() private notice = '';
+  private notice = '';
   /** The failed answer whose Retry waits, and for how many more seconds (a rate limit's Retry-After). */
-  @state() private retryWait?: { id: string; seconds: number };
+  private retryWait?: { id: string; seconds: number };
   private retryTimer?: ReturnType<typeof setInterval>;
   /** Whether the visitor's last gesture was a touch: then no input is focused for them (the keyboard would cover the chat). */
   private touched = matchMedia('(pointer: coarse)').matches;
