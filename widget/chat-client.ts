@@ -49,7 +49,7 @@ let reader: Promise<AnswerReader> | undefined;
 /**
  * The answer's reader (the SSE parser, resuming, pacing) comes in the answer
  * chunk (answer-chunk.ts). It is fetched while the question is on its way,
- * and earlier when the visitor shows intent (`preloadReader`); a failed load
+ * and earlier when the visitor shows intent (the element's `warmUp`); a failed load
  * is tried again with the next question.
  */
 export function loadAnswerReader(): Promise<AnswerReader> {
@@ -58,10 +58,6 @@ export function loadAnswerReader(): Promise<AnswerReader> {
     throw error;
   });
   return reader;
-}
-
-export function preloadReader(): void {
-  loadAnswerReader().catch(() => {});
 }
 
 /**

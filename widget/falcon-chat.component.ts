@@ -1,9 +1,10 @@
 import { type CSSResult, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { preloadReader } from './chat-client.ts';
+import { loadAnswerReader } from './chat-client.ts';
 import { ChatController, type AnswerSettings } from './chat-controller.ts';
 import type { ChatMessage, ChatMessageInit } from './chat-message.ts';
 import type { SessionSource } from './bot-check.ts';
+import type { Transcript } from './transcript.ts';
 import { resetBadValues } from './attribute-values.ts';
 import { defaultEndpoint } from './default-endpoint.ts';
 import { FalconChatCloseEvent, FalconChatOpenEvent, type FalconChatErrorEvent } from './events.ts';
@@ -11,11 +12,9 @@ import { lazyTurnstileSession } from './lazy-bot-check.ts';
 import { LazyModule } from './lazy-module.ts';
 import { styles } from './falcon-chat.styles.ts';
 import { icon, icons, labelledIcon } from './icons.ts';
-import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './markdown/classes.ts';
-import { loadMarkdown, MarkdownView } from './markdown/markdown-view.ts';
-import { renderMessageSafely, type MessageActions } from './message-view.ts';
+import type { MessageActions } from './message-view.ts';
 import { PHONE_MEDIA } from './phone-media.ts';
-import { StickToBottomController } from './stick-to-bottom.ts';
+import { plainMessage } from './plain-message.ts';
 import {
   errorSentence,
   localeFor,
@@ -24,17 +23,8 @@ import {
   type FalconChatStrings,
 } from './strings.ts';
 
-/** How long "Copied" shows on a Copy button. */
+/** How long "Copied" shows on a message's Copy button. */
 const COPIED_MS = 2000;
-
-/** Code blocks that name their language are highlighted by a chunk loaded with the first one. */
-const highlightLater = (code: HTMLElement) => {
-  if (code.className)
-    void import('./markdown/code-highlight.ts').then(
-      (chunk) => chunk.highlightCode(code),
-      () => {},
-    );
-};
 
 /** `suggestions="A|B"` or `suggestions='["A","B"]'`. */
 const listConverter = {
@@ -192,14 +182,9 @@ export class FalconChat extends LitElement {
   };
 
   private readonly chat = new ChatController(this, {
-    onAnswerText: (id, text) => this.views.get(id)?.append(text),
+    onAnswerText: (id, text) => this.conversationView?.append(id, text),
     describeError: (error) => error.visitorMessage ?? errorSentence(this.text, error.code, error.retryAfterSeconds),
   });
-  private readonly followLatest = new StickToBottomController(
-    this,
-    () => this.transcript,
-    () => this.find('.jump'),
-  );
   /** Full screen, or the open floating panel on a phone: the panel covers the page and holds focus (panel-modes.ts). */
   private readonly covers = (phone: boolean) =>
     this.mode === 'fullscreen' || (this.mode === 'floating' && this.open && phone);
@@ -308,9 +293,9 @@ export class FalconChat extends LitElement {
   /** The element's words: the locale's, with `strings` on top. */
   private text: FalconChatStrings = localeFor('en').strings;
   private locale = localeFor('en');
-  /** The rendered markdown of each answer, by message id, kept across renders so streaming only appends. */
-  private views = new Map<string, MarkdownView>();
-  private greetingView?: MarkdownView;
+  /** The conversation's renderer (markdown, following the answer), from the answer chunk; until then, plain text. */
+  private conversationView?: Transcript;
+  private conversationLoading?: Promise<unknown>;
   private focusWasInside = false;
   private copiedTimer?: ReturnType<typeof setTimeout>;
 
@@ -328,11 +313,43 @@ export class FalconChat extends LitElement {
 
   /** Once per page; a question asked without focus (a page calling send()) warms up while the first token is on its way. */
   private warmUp(): void {
-    preloadReader();
-    loadMarkdown().then(
-      ({ warmUpMarkdown }) => warmUpMarkdown(this.find<HTMLElement>('.transcript-frame'), () => this.createView()),
+    this.loadConversation()?.then(
+      () => this.conversationView?.warmUp(this.find<HTMLElement>('.transcript-frame')),
       () => {},
     );
+  }
+
+  /**
+   * The answer chunk renders the conversation. It is fetched when the visitor shows intent or there is something to
+   * show; a failed load leaves the conversation as plain text and is tried again by the next caller.
+   */
+  private loadConversation(): Promise<unknown> | undefined {
+    if (this.conversationView) return Promise.resolve();
+    this.conversationLoading ??= loadAnswerReader()
+      .then((chunk) => {
+        const view = new chunk.Transcript(this, {
+          scroller: () => this.transcript,
+          jumpControl: () => this.find('.jump'),
+          strings: () => this.text,
+          allowImages: () => this.allowImages,
+          copy: (text) => this.copy(text),
+          track: (work) => this.track(work),
+        });
+        this.adopt(chunk.markdownStyles);
+        this.adopt(chunk.transcriptStyles);
+        this.conversationView = view;
+        // The conversation opens at its latest; an answer asked for before the chunk came is followed from its question.
+        if (this.chat.streaming) view.follower.followAnswer();
+        else view.follower.jumpToBottom();
+        this.requestUpdate();
+      })
+      .catch((error: unknown) => {
+        this.conversationLoading = undefined;
+        console.warn('falcon-chat: the answer chunk did not load; the conversation shows as plain text.', error);
+        throw error;
+      });
+    this.track(this.conversationLoading);
+    return this.conversationLoading;
   }
 
   /** Asks `text` as if the visitor had typed it (opening the floating panel). Returns false when it is blank or a listener vetoed it. */
@@ -378,7 +395,7 @@ export class FalconChat extends LitElement {
   private afterAsking(): void {
     this.editingId = undefined;
     if (this.mode === 'floating') this.open = true;
-    this.followLatest.followAnswer();
+    this.conversationView?.follower.followAnswer();
     this.warmUp();
   }
 
@@ -499,45 +516,6 @@ export class FalconChat extends LitElement {
     );
   }
 
-  /** Copy buttons of code blocks live in rendered markdown, so one listener serves them all. */
-  private onTranscriptClick(event: MouseEvent): void {
-    const button = (event.target as Element).closest?.(`.${COPY_CODE_CLASS}`);
-    const code = button?.closest(`.${CODE_BLOCK_CLASS}`)?.querySelector('code');
-    if (!button || !code) return;
-    void this.copy(code.textContent ?? '').then((copied) => {
-      if (!copied) return;
-      button.textContent = this.text.copied;
-      setTimeout(() => (button.textContent = this.text.copyCode), COPIED_MS);
-    });
-  }
-
-  /** The answer's markdown view, created (and filled with its whole text) the first time it is rendered. */
-  private viewFor(message: ChatMessage): MarkdownView {
-    let view = this.views.get(message.id);
-    if (!view) {
-      view = this.createView();
-      this.views.set(message.id, view);
-    }
-    view.sync(message.content, message.status === 'streaming');
-    // A long answer renders a slice per frame; `updateComplete` waits for all of it.
-    if (view.rendering) this.track(view.rendering);
-    return view;
-  }
-
-  private createView(): MarkdownView {
-    // Until the renderer's chunk is there a view shows plain text; `updateComplete` waits for it.
-    this.track(loadMarkdown().then(({ markdownStyles }) => this.adopt(markdownStyles)));
-    const view = new MarkdownView({
-      allowImages: this.allowImages,
-      copyCodeLabel: this.text.copyCode,
-      onCodeBlock: highlightLater,
-    });
-    view.root.className = 'content markdown';
-    view.root.setAttribute('part', 'message-content');
-    view.root.dir = 'auto';
-    return view;
-  }
-
   /** Features in chunks of their own, loaded when first used. */
   private readonly settingsPanel = new LazyModule(
     this,
@@ -643,17 +621,11 @@ export class FalconChat extends LitElement {
       // Until its chunk is there the words are English; then the element renders again in its language.
       if (this.locale.ready) this.track(this.locale.ready.then(() => this.requestUpdate('lang', undefined)));
     }
-    if (changed.has('lang') || changed.has('strings') || changed.has('allowImages')) {
-      // Rendered markdown holds words (Copy code) and the image policy: render it again, once.
-      this.views.clear();
-      this.greetingView = undefined;
-    }
+    if (changed.has('lang') || changed.has('strings') || changed.has('allowImages')) this.conversationView?.reset();
     if (changed.has('persist') || changed.has('storageKey')) this.connectStore();
     const messages = this.chat.messages;
-    if (this.views.size > messages.length) {
-      const ids = new Set(messages.map((message) => message.id));
-      for (const id of this.views.keys()) if (!ids.has(id)) this.views.delete(id);
-    }
+    if (messages.length || this.greeting) void this.loadConversation()?.catch(() => {});
+    this.conversationView?.keepOnly(messages);
     if (this.editingId && !messages.some((message) => message.id === this.editingId)) this.editingId = undefined;
     if (this.notice && !this.chat.streaming) this.notice = '';
     if (this.retryWait && messages.at(-1)?.id !== this.retryWait.id) this.waitBeforeRetry(undefined);
@@ -667,7 +639,7 @@ export class FalconChat extends LitElement {
     if (changed.has('open') && changed.get('open') !== undefined && this.mode === 'floating') {
       this.dispatchEvent(this.open ? new FalconChatOpenEvent() : new FalconChatCloseEvent());
       if (this.open) {
-        this.followLatest.jumpToBottom();
+        this.conversationView?.follower.jumpToBottom();
         this.focusInside();
       } else if (this.focusWasInside) {
         this.launcher?.focus();
@@ -755,7 +727,7 @@ export class FalconChat extends LitElement {
         aria-live="polite"
         aria-label=${this.text.transcriptLabel}
         tabindex="0"
-        @scroll=${this.followLatest.onScroll}
+        @scroll=${this.onScroll}
         @click=${this.onTranscriptClick}
         @pointerover=${this.wantActions}
         @focusin=${this.wantActions}
@@ -765,10 +737,9 @@ export class FalconChat extends LitElement {
             ? messages.map(
                 // By index, not keyed (repeat() costs 0.9 KB): a conversation grows or loses its end, and each answer's node is its view's.
                 (message) =>
-                  renderMessageSafely(message, () => ({
+                  this.conversationView?.renderMessage(message, () => ({
                     strings: this.text,
                     actions: this.actions,
-                    body: message.role === 'assistant' ? this.viewFor(message).root : undefined,
                     isLastAnswer: message === lastAnswer,
                     editing: message.id === this.editingId,
                     copied: message.id === this.copiedId,
@@ -779,12 +750,12 @@ export class FalconChat extends LitElement {
                     editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
                     renderActions: this.messageActions.module?.renderActions,
                     actionsUnavailable: this.messageActions.failed ? errorSentence(this.text, 'network') : undefined,
-                  })),
+                  })) ?? plainMessage(message),
               )
             : this.renderWelcome()
         }
       </div>
-      <button type="button" class="jump" part="jump-button" hidden @click=${() => this.followLatest.jumpToBottom()}>
+      <button type="button" class="jump" part="jump-button" hidden @click=${() => this.conversationView?.follower.jumpToBottom()}>
         ${this.text.jumpToLatest}
       </button>
     </div>`;
@@ -812,6 +783,14 @@ export class FalconChat extends LitElement {
       <p class="notice" part="notice" role="status">${this.notice}</p>`;
   }
 
+  private onScroll(): void {
+    this.conversationView?.follower.onScroll();
+  }
+
+  private onTranscriptClick(event: MouseEvent): void {
+    this.conversationView?.onClick(event);
+  }
+
   private wantActions(): void {
     if (this.chat.messages.length) this.messageActions.get();
   }
@@ -828,13 +807,12 @@ export class FalconChat extends LitElement {
   }
 
   private renderWelcome() {
-    if (this.greeting && !this.greetingView) {
-      this.greetingView = this.createView();
-      this.greetingView.root.setAttribute('part', 'greeting');
-    }
-    this.greetingView?.sync(this.greeting, false);
+    const greeting = this.greeting
+      ? (this.conversationView?.greeting(this.greeting) ??
+        html`<div class="content" part="greeting" dir="auto">${this.greeting}</div>`)
+      : nothing;
     return html`
-      ${this.greeting ? html`<div class="message assistant greeting">${this.greetingView!.root}</div>` : nothing}
+      ${this.greeting ? html`<div class="message assistant greeting">${greeting}</div>` : nothing}
       ${
         this.suggestions.length
           ? html`<ul class="suggestions" part="suggestions" aria-label=${this.text.suggestionsLabel}>

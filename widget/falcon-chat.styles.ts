@@ -289,17 +289,6 @@ export const styles = [
       outline-offset: -2px;
     }
 
-    .jump {
-      position: absolute;
-      bottom: calc(var(--falcon-chat-spacing) / 2);
-      inset-inline: 0;
-      width: max-content;
-      margin-inline: auto;
-      border-radius: 1em;
-      font-size: 0.875em;
-      box-shadow: var(--falcon-chat-shadow);
-    }
-
     .message {
       position: relative;
       display: flex;
@@ -368,11 +357,6 @@ export const styles = [
       flex: 1 1 12rem;
       padding-inline-start: calc(var(--falcon-chat-spacing) / 2);
       border-inline-start: 3px solid currentColor;
-    }
-
-    .retry {
-      padding-block: 0.125rem;
-      font-size: inherit;
     }
 
     button:disabled {
@@ -600,20 +584,6 @@ export const styles = [
       }
     }
 
-    /* Answers' markdown rendered ahead of the first answer (markdown/warm-up.ts): laid out, never painted.
-       !important because it carries part="message-content": a page's ::part rule beats this one unless it is. */
-    .warm-up {
-      position: absolute !important;
-      inset: 0;
-      visibility: hidden !important;
-      contain: strict;
-    }
-
-    /* The message buttons' box (message-view.ts): their styles come with their chunk. */
-    .buttons {
-      display: contents;
-    }
-
     .visually-hidden {
       position: absolute;
       width: 1px;
@@ -626,5 +596,5 @@ export const styles = [
       border: 0;
     }
   `,
-  // markdownStyles come with the markdown renderer's chunk (adopted by the element when it loads).
+  // The rendered conversation's styles (transcript.styles.ts, markdown.styles.ts) come with the answer chunk.
 ];

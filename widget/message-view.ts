@@ -1,5 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
+import { plainMessage } from './plain-message.ts';
 import type { FalconChatStrings } from './strings.ts';
 
 /** What the visitor can do to a message; the element implements them. */
@@ -75,11 +76,7 @@ export function renderMessageSafely(message: ChatMessage, state: () => MessageSt
     return renderMessage(message, state());
   } catch (error) {
     console.error('falcon-chat: a message could not be rendered; it is shown as plain text.', error);
-    const role = message.role === 'user' ? 'user' : 'assistant';
-    return html`<div class="message ${role}" part="message ${role}-message">
-      <div class="content" part="message-content" dir="auto">${message.content}</div>
-      ${message.error ? html`<div class="error" part="error"><p>${message.error.message}</p></div>` : nothing}
-    </div>`;
+    return plainMessage(message);
   }
 }
 

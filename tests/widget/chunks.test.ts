@@ -42,6 +42,24 @@ async function chunkNamed(prefix: string): Promise<string> {
   return sets.files.find((file) => file.file.startsWith(`chunks/${prefix}-`))!.file;
 }
 
+describe('the answer chunk', () => {
+  let frame: HTMLIFrameElement | undefined;
+  afterEach(() => frame?.remove());
+
+  it('is not loaded by a page where nobody chats, and is fetched when the visitor focuses the input', async () => {
+    const answerChunk = await chunkNamed('answer-chunk');
+    const embedded = await embedWithOnly([answerChunk]);
+    frame = embedded.frame;
+    const { el, frameWindow } = embedded;
+    const requested = () =>
+      frameWindow.performance.getEntriesByType('resource').some((entry) => entry.name.endsWith(answerChunk));
+    expect(requested()).to.equal(false);
+    el.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!.focus();
+    await el.updateComplete;
+    expect(requested()).to.equal(true);
+  });
+});
+
 describe('chunks that fail to load', () => {
   let frame: HTMLIFrameElement | undefined;
   afterEach(() => frame?.remove());
@@ -151,5 +169,11 @@ describe('chunks that fail to load', () => {
     expect(el.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!.value).to.equal(
       'A question that cannot be read back',
     );
+    // The conversation shows as plain text: the question, and why it has no answer.
+    const root = el.shadowRoot!;
+    expect(root.querySelector('[part~="user-message"]')!.textContent!.trim()).to.equal(
+      'A question that cannot be read back',
+    );
+    expect(root.querySelector('[part~="error"]')!.textContent).to.contain('could not be reached');
   });
 });

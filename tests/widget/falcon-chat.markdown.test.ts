@@ -1,7 +1,6 @@
 import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
-import { loadMarkdown } from '../../widget/markdown/markdown-view.ts';
 import { offline, part, parts } from './support/chat-helpers.ts';
 import { endpoint, workerUrl } from './support/stack-urls.ts';
 
@@ -155,9 +154,9 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
   });
 
   it('does per-token DOM work that does not grow with the answer’s length', async () => {
-    // Rendered as markdown from the first token: on a busy machine the lazily loaded engine can arrive mid-answer,
+    // Rendered as markdown from the first token: on a busy machine the lazily loaded chunk can arrive mid-answer,
     // and its catching up would count as the work of the answer's first half.
-    await loadMarkdown();
+    await import('../../widget/answer-chunk.ts');
     // The worker's MAX_NEW_TOKENS is the longest answer there is.
     const el = await fixture<FalconChat>(html`<falcon-chat endpoint=${endpoint} max-new-tokens="1024"></falcon-chat>`);
     const response = oneEvent(el, 'falcon-chat-response');

@@ -1,7 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MAX_COLUMNS, MAX_DEPTH, PLAIN_REST_CLASS } from '../../widget/markdown/dom-renderer.ts';
 import { MAX_MARKDOWN_CHARS, MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../widget/markdown/markdown-writer.ts';
-import { loadMarkdown } from '../../widget/markdown/markdown-view.ts';
 import { safeUrl } from '../../widget/markdown/safe-url.ts';
 import {
   checkHostileMarkdown,
@@ -19,8 +18,8 @@ const FUZZ_RUNS = 150;
 const plainRest = (root: HTMLElement) => root.querySelector(`.${PLAIN_REST_CLASS}`)?.textContent ?? '';
 
 describe('markdown rendering is bounded (issue 11)', () => {
-  // The renderer is a chunk of its own; until it is there an answer is plain text.
-  before(() => loadMarkdown());
+  // The renderer is in the answer chunk; until it is there the element shows an answer as plain text.
+  before(() => import('../../widget/answer-chunk.ts'));
   afterEach(() => {
     for (const root of document.body.querySelectorAll(':scope > div')) root.remove();
   });

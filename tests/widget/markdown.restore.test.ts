@@ -2,7 +2,7 @@ import { expect, fixtureCleanup } from '@open-wc/testing';
 import '../../widget/falcon-chat.ts';
 import type { FalconChat } from '../../widget/falcon-chat.ts';
 import { MAX_ELEMENTS } from '../../widget/markdown/dom-renderer.ts';
-import { loadMarkdown, MarkdownView } from '../../widget/markdown/markdown-view.ts';
+import { MarkdownView } from '../../widget/markdown/markdown-view.ts';
 import { MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../widget/markdown/markdown-writer.ts';
 import { parts } from './support/chat-helpers.ts';
 import { ELEMENT_BOUND } from './support/markdown-checks.ts';
@@ -41,7 +41,7 @@ function renderedAtOnce(content: string): HTMLElement {
 }
 
 describe('a long stored answer is restored a slice per frame (issue 11)', () => {
-  before(() => Promise.all([loadMarkdown(), customElements.whenDefined('falcon-chat')]));
+  before(() => Promise.all([import('../../widget/answer-chunk.ts'), customElements.whenDefined('falcon-chat')]));
   afterEach(() => {
     fixtureCleanup();
     localStorage.clear();

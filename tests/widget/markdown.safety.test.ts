@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { loadMarkdown, MarkdownView } from '../../widget/markdown/markdown-view.ts';
+import { MarkdownView } from '../../widget/markdown/markdown-view.ts';
 import { decodeEntities, safeUrl } from '../../widget/markdown/safe-url.ts';
 
 /**
@@ -131,8 +131,8 @@ function problems(root: HTMLElement, allowImages: boolean): string[] {
 }
 
 describe('markdown rendering is safe by construction', () => {
-  // The renderer is a chunk of its own: loaded first, so that its request is not counted as one a payload made.
-  before(() => loadMarkdown());
+  // The renderer is in the answer chunk: loaded first, so that its request is not counted as one a payload made.
+  before(() => import('../../widget/answer-chunk.ts'));
 
   afterEach(() => {
     for (const root of document.body.querySelectorAll(':scope > div')) root.remove();

@@ -1,0 +1,18 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { ChatMessage } from './chat-message.ts';
+
+/** Characters of one message shown as plain text: a stored answer of any length lays out in one bounded step. */
+const SHOWN_AT_MOST = 131_072;
+
+/**
+ * A message as plain text, with why an answer failed: how the element shows the conversation until its renderer (in
+ * the answer chunk) is there or when that cannot load, and what a message whose rendering throws falls back to.
+ */
+export function plainMessage(message: ChatMessage): TemplateResult {
+  const role = message.role === 'user' ? 'user' : 'assistant';
+  const content = String(message.content ?? '');
+  return html`<div class="message ${role} ${message.status === 'streaming' ? 'streaming' : ''}" part="message ${role}-message">
+    <div class="content" part="message-content" dir="auto">${content.length > SHOWN_AT_MOST ? `${content.slice(0, SHOWN_AT_MOST)} …` : content}</div>
+    ${message.error ? html`<div class="error" part="error"><p>${message.error.message}</p></div>` : nothing}
+  </div>`;
+}
