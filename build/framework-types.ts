@@ -58,7 +58,7 @@ declare module 'vue' {
 /** Settable properties by name (typed as the element declares them), plus attributes spelt differently. */
 function propsType(element: Declaration): string {
   const properties = (element.members ?? [])
-    .filter((m) => m.kind === 'field' && !m.privacy && !m.static && !m.readonly)
+    .filter((m) => m.kind === 'field' && (m.privacy ?? 'public') === 'public' && !m.static && !m.readonly)
     .map((m) => `'${m.name}'`);
   const attributes = (element.attributes ?? [])
     .filter((a) => a.name !== a.fieldName)
