@@ -9,6 +9,7 @@
  *   npm run bench                        everything (about 5 minutes on 2 cores)
  *   npm run bench -- --only=render,size  some of: render, overhead, concurrency, cpu, size, first-token, budget, markdown
  *   npm run bench -- --only=first-token --baseline-dist=/path/to/older/dist   first token, this build beside an older one
+ *     (--rounds=N: rounds of it, 9 unless told)
  *   npm run bench -- --full              also the 10,000-token answer at 50 tokens/s (200 s more)
  *   npm run bench -- --out=path.json     where the JSON goes (default tests/bench/results.json)
  *   npm run bench -- --traces            keep the Chromium traces of the render runs
@@ -55,6 +56,9 @@ const full = Boolean(flag('full'));
 const devInspection = Boolean(flag('dev-inspection'));
 /** An older build's dist/ folder, measured beside this one by the first-token bench. */
 const baselineDist = value('baseline-dist');
+/** Rounds of the first-token bench (each asks once per build, from a new page origin). */
+const firstTokenRounds = Number(value('rounds') ?? 9);
+if (!Number.isSafeInteger(firstTokenRounds) || firstTokenRounds < 1) throw new Error('--rounds: a whole number ≥ 1');
 
 interface Row {
   bench: string;
@@ -224,7 +228,7 @@ async function main() {
       browser = await chromium.launch({ executablePath: findChrome(), args: chromeArgs });
       const builds = [{ name: 'this', dist: join(app, 'dist') }];
       if (baselineDist) builds.unshift({ name: 'baseline', dist: baselineDist });
-      results.firstToken = await measureFirstToken(stack, browser, builds);
+      results.firstToken = await measureFirstToken(stack, browser, builds, firstTokenRounds);
       await browser.close();
       browser = undefined;
       addFirstTokenRows(results);
