@@ -750,7 +750,7 @@ export class FalconChat extends LitElement {
                     editorUnavailable: this.editForm.failed ? errorSentence(this.text, 'network') : undefined,
                     renderActions: this.messageActions.module?.renderActions,
                     actionsUnavailable: this.messageActions.failed ? errorSentence(this.text, 'network') : undefined,
-                  })) ?? plainMessage(message),
+                  })) ?? plainMessage(message, this.text),
               )
             : this.renderWelcome()
         }

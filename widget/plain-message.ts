@@ -1,17 +1,20 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
+import type { FalconChatStrings } from './strings.ts';
 
 /** Characters of one message shown as plain text: a stored answer of any length lays out in one bounded step. */
 const SHOWN_AT_MOST = 131_072;
 
 /**
  * A message as plain text, with why an answer failed: how the element shows the conversation until its renderer (in
- * the answer chunk) is there or when that cannot load, and what a message whose rendering throws falls back to.
+ * the answer chunk) is there or when that cannot load, and what a message whose rendering throws falls back to (then
+ * without `strings`, which may be what threw).
  */
-export function plainMessage(message: ChatMessage): TemplateResult {
+export function plainMessage(message: ChatMessage, strings?: FalconChatStrings): TemplateResult {
   const role = message.role === 'user' ? 'user' : 'assistant';
   const content = String(message.content ?? '');
   return html`<div class="message ${role} ${message.status === 'streaming' ? 'streaming' : ''}" part="message ${role}-message">
+    ${strings ? html`<span class="visually-hidden">${role === 'user' ? strings.userLabel : strings.assistantLabel}</span>` : nothing}
     <div class="content" part="message-content" dir="auto">${content.length > SHOWN_AT_MOST ? `${content.slice(0, SHOWN_AT_MOST)} …` : content}</div>
     ${message.error ? html`<div class="error" part="error"><p>${message.error.message}</p></div>` : nothing}
   </div>`;

@@ -169,11 +169,13 @@ describe('chunks that fail to load', () => {
     expect(el.shadowRoot!.querySelector<HTMLTextAreaElement>('[part~="input"]')!.value).to.equal(
       'A question that cannot be read back',
     );
-    // The conversation shows as plain text: the question, and why it has no answer.
+    // The conversation shows as plain text, each message named for a screen reader: the question, and why it has no answer.
     const root = el.shadowRoot!;
-    expect(root.querySelector('[part~="user-message"]')!.textContent!.trim()).to.equal(
+    const question = root.querySelector('[part~="user-message"]')!;
+    expect(question.querySelector('[part~="message-content"]')!.textContent).to.equal(
       'A question that cannot be read back',
     );
+    expect(question.querySelector('.visually-hidden')!.textContent).to.equal('You:');
     expect(root.querySelector('[part~="error"]')!.textContent).to.contain('could not be reached');
   });
 });
