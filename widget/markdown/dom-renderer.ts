@@ -1,6 +1,7 @@
 import * as md from 'streaming-markdown';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './classes.ts';
 import { safeUrl } from './safe-url.ts';
+import { SECTION_CLASS, SectionsAside } from './sections.ts';
 import { columnClass } from './table-align.ts';
 
 export interface MarkdownOptions {
@@ -13,8 +14,14 @@ export interface MarkdownOptions {
 }
 
 interface RendererState extends MarkdownOptions {
-  /** The element each open token writes into; `[0]` is the answer's root. */
+  /** The element each open token writes into; `[0]` is the answer's section being written (its root before the first). */
   stack: HTMLElement[];
+  root: HTMLElement;
+  /** The answer's sections, and what the last one holds. */
+  sections: HTMLElement[];
+  sectionElements: number;
+  sectionChars: number;
+  aside: SectionsAside;
   /** Elements made for this answer so far. */
   elements: number;
   /** Once a limit is reached: the paragraph that takes the rest of the answer as plain text. */
@@ -66,6 +73,15 @@ export const MAX_BLOCK_CHARS = 8_192;
 const LINE_BREAK_CHARS = 64;
 const MAX_REST_BLOCK = 4_096;
 export const MAX_REST_LINES = 128;
+/**
+ * A section (sections.ts) holds top-level blocks up to about this many
+ * elements or characters of text (a line break of the plain rest counted as
+ * LINE_BREAK_CHARS): small enough that a frame's work on the sections not laid
+ * aside stays small, large enough that the browser tracks few of them (an
+ * answer has at most about 40).
+ */
+export const SECTION_ELEMENTS = 500;
+export const SECTION_CHARS = 8_192;
 /** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -104,7 +120,39 @@ function cost(type: md.Token): number {
   return type === md.TABLE || type === md.TABLE_ROW ? 2 : 1;
 }
 
+/**
+ * Starts the next section if the last is full and a block of `type` may start
+ * one; returns whether it did. A section holds its blocks' margins (as it must
+ * once it is laid aside, so that its size does not change then), so one starts
+ * only at a block with no top margin: the previous block's bottom margin alone
+ * spaces them, as it did. Called before a top-level block opens, and where the
+ * plain rest starts a block; the sections depend only on the text, not on how
+ * it came.
+ */
+function sectionFor(state: RendererState, type?: md.Token): boolean {
+  const { sections } = state;
+  const full = state.sectionElements >= SECTION_ELEMENTS || state.sectionChars >= SECTION_CHARS;
+  if (sections.length && !(full && (type === undefined || startsSection(type)))) return false;
+  const section = state.root.appendChild(element('div', SECTION_CLASS));
+  sections.push(section);
+  state.stack[0] = section;
+  state.sectionElements = state.sectionChars = 0;
+  // Two behind the one being written: neither that one nor the one after it changes meanwhile.
+  if (sections.length > 2) state.aside.add(sections[sections.length - 3]);
+  return true;
+}
+
+const startsSection = (type: md.Token) =>
+  type === md.PARAGRAPH ||
+  type === md.LIST_UNORDERED ||
+  type === md.LIST_ORDERED ||
+  type === md.BLOCKQUOTE ||
+  type === md.TABLE ||
+  type === md.CODE_FENCE ||
+  type === md.CODE_BLOCK;
+
 function addToken(state: RendererState, type: md.Token): void {
+  if (!state.rest && state.stack.length === 1) sectionFor(state, type);
   if (type === md.LINE_BREAK) state.blockChars += LINE_BREAK_CHARS;
   else if (!INLINE_TAGS[type] && type !== md.CHECKBOX) state.blockChars = 0;
   if (
@@ -121,6 +169,7 @@ function addToken(state: RendererState, type: md.Token): void {
     return;
   }
   state.elements += cost(type);
+  state.sectionElements += cost(type);
   const parent = state.stack.at(-1)!;
   let node: HTMLElement;
   let container: HTMLElement = parent;
@@ -206,6 +255,7 @@ function addText(state: RendererState, text: string): void {
     appendRest(state, text);
     return;
   }
+  state.sectionChars += text.length;
   const node = state.stack.at(-1)!;
   appendText(node, node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
 }
@@ -213,11 +263,16 @@ function addText(state: RendererState, text: string): void {
 /** From here on, the answer is plain text in one block at the end of the answer. */
 function startPlainRest(state: RendererState): HTMLElement {
   if (!state.rest) {
-    // A div of divs: each block is laid out on its own, and none takes a paragraph's margins.
-    state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
-    state.rest.dir = 'auto';
+    sectionFor(state);
+    newRest(state);
   }
-  return state.rest;
+  return state.rest!;
+}
+
+/** The plain rest in the section being written: a div of divs, each block laid out on its own, none with a paragraph's margins. */
+function newRest(state: RendererState): void {
+  state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
+  state.rest.dir = 'auto';
 }
 
 /**
@@ -227,10 +282,10 @@ function startPlainRest(state: RendererState): HTMLElement {
  * same answer given whole make the same blocks.
  */
 function appendRest(state: RendererState, text: string): void {
-  const rest = startPlainRest(state);
+  startPlainRest(state);
   for (let start = 0; start < text.length; ) {
     if (!state.restBlock || state.restChars >= MAX_REST_BLOCK || state.restLines >= MAX_REST_LINES) {
-      state.restBlock = rest.appendChild(element('div'));
+      state.restBlock = restFor(state).appendChild(element('div'));
       state.restChars = state.restLines = 0;
     }
     const room = MAX_REST_BLOCK - state.restChars;
@@ -243,9 +298,18 @@ function appendRest(state: RendererState, text: string): void {
       piece = piece.slice(0, -1);
     appendText(state.restBlock, piece);
     state.restChars = end < 0 && piece.length === window.length ? state.restChars + piece.length : MAX_REST_BLOCK;
-    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) state.restLines++;
+    let lines = 0;
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) lines++;
+    state.restLines += lines;
+    state.sectionChars += piece.length + lines * LINE_BREAK_CHARS;
     start += piece.length;
   }
+}
+
+/** Where the plain rest's next block goes: past a full section, the next one, with a rest of its own. */
+function restFor(state: RendererState): HTMLElement {
+  if (sectionFor(state)) newRest(state);
+  return state.rest!;
 }
 
 /**
@@ -314,8 +378,12 @@ export interface MarkdownRenderer {
   parser: md.Parser;
   /** Whether a limit was reached, so that the rest of the answer is plain text. */
   readonly plain: boolean;
+  /** Elements made so far. */
+  readonly elements: number;
   /** Appends `text` as plain text (from the first call on, the answer is plain text to its end). */
   appendPlain(text: string): void;
+  /** Stops laying its sections aside (the answer is rendered anew). */
+  dispose(): void;
 }
 
 /**
@@ -328,6 +396,11 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
   const state: RendererState = {
     ...options,
     stack: [root],
+    root,
+    sections: [],
+    sectionElements: 0,
+    sectionChars: 0,
+    aside: new SectionsAside(),
     lastHeading: 2,
     elements: 0,
     restChars: 0,
@@ -346,6 +419,10 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
     get plain() {
       return state.rest !== undefined;
     },
+    get elements() {
+      return state.elements;
+    },
     appendPlain: (text) => appendRest(state, text),
+    dispose: () => state.aside.clear(),
   };
 }

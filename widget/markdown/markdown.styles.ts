@@ -8,12 +8,28 @@ export const markdownStyles = css`
     overflow-wrap: anywhere;
   }
 
-  .markdown > :first-child {
+  .markdown > :first-child,
+  .markdown > .section:first-child > :first-child {
     margin-top: 0;
   }
 
-  .markdown > :last-child {
+  .markdown > :last-child,
+  .markdown > .section:last-child > :last-child {
     margin-bottom: 0;
+  }
+
+  /* An answer's blocks in sections (sections.ts). Each holds its blocks' margins, as it must once it
+     is laid aside, so that it is the same size then (each starts at a block with no top margin, and the
+     one above's bottom margin spaces them); one laid aside clips what it paints to itself: room for a
+     focus ring around a block at its edge. */
+  .markdown > .section {
+    display: flow-root;
+    margin: -4px -4px 0;
+    padding: 4px 4px 0;
+  }
+
+  .markdown > .aside {
+    content-visibility: auto;
   }
 
   .markdown p,

@@ -1,8 +1,15 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { MAX_DEPTH, MAX_ELEMENTS, MAX_REST_LINES } from '../../../widget/markdown/dom-renderer.ts';
-import { MAX_SHOWN_CHARS } from '../../../widget/markdown/markdown-writer.ts';
+import {
+  MAX_DEPTH,
+  MAX_ELEMENTS,
+  MAX_REST_LINES,
+  SECTION_CHARS,
+  SECTION_ELEMENTS,
+} from '../../../widget/markdown/dom-renderer.ts';
+import { MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../../widget/markdown/markdown-writer.ts';
 import { MarkdownView } from '../../../widget/markdown/markdown-view.ts';
+import { ASIDE_CLASS, SECTION_CLASS } from '../../../widget/markdown/sections.ts';
 
 /** What an answer rendered to: the facts a hostile answer must not be able to push past a bound. */
 export interface RenderedFacts {
@@ -150,9 +157,34 @@ export const hostileMarkdown = fc
  * takes the rest, in blocks of at least MAX_REST_LINES characters (a block
  * ends after that many lines at the earliest) of the text an answer shows.
  */
+/**
+ * The answer's markup, as it was rendered: which of its sections the browser has laid aside by now (a class and
+ * their measured size, sections.ts) depends on what has been laid out, not on the text.
+ */
+export function markupOf(root: HTMLElement): string {
+  const copy = root.cloneNode(true) as HTMLElement;
+  for (const section of copy.querySelectorAll(`.${SECTION_CLASS}`)) {
+    section.classList.remove(ASIDE_CLASS);
+    section.removeAttribute('style');
+  }
+  return copy.innerHTML;
+}
+
 export const DEPTH_BOUND = 2 * MAX_DEPTH + 2;
-/** The answer's own root, the plain-text paragraph and its blocks come on top. */
-export const ELEMENT_BOUND = MAX_ELEMENTS + 2 + Math.ceil(MAX_SHOWN_CHARS / MAX_REST_LINES) + 1;
+/**
+ * The answer's own root, the plain-text paragraph and its blocks come on top, and its sections, each with a
+ * plain-text paragraph of its own past the limits (a section holds SECTION_ELEMENTS or SECTION_CHARS, a line counted
+ * as 64 characters, so the shown text's 128 KiB and 2,048 lines make at most 32 of them).
+ */
+export const ELEMENT_BOUND =
+  MAX_ELEMENTS +
+  2 +
+  Math.ceil(MAX_SHOWN_CHARS / MAX_REST_LINES) +
+  1 +
+  2 *
+    (Math.ceil(MAX_ELEMENTS / SECTION_ELEMENTS) +
+      Math.ceil((MAX_SHOWN_CHARS + 64 * MAX_SHOWN_LINES) / SECTION_CHARS) +
+      1);
 /** Nodes per character of answer: every node holds or consumed at least a character, a code block's six aside. */
 export const NODES_PER_CHAR = 8;
 

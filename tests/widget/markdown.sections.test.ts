@@ -1,0 +1,112 @@
+import { expect, waitUntil } from '@open-wc/testing';
+import { markdownStyles } from '../../widget/markdown/markdown.styles.ts';
+import { loadMarkdown, MarkdownView } from '../../widget/markdown/markdown-view.ts';
+import { ASIDE_CLASS, SECTION_CLASS } from '../../widget/markdown/sections.ts';
+
+const ORDINARY =
+  '## A heading\n\nSome *emphasis*, **strong** words, `inline code` and a [link](https://example.test/page).\n\n' +
+  '- one item\n- another item\n  - nested\n\n1. first\n2. second\n\n> a quote\n\n' +
+  '| a | b | c |\n|---|:-:|--:|\n| 1 | 2 | 3 |\n\n```js\nconst answer = 42;\nconsole.log(answer);\n```\n\n';
+const fill = (unit: string, size: number) => unit.repeat(Math.ceil(size / unit.length)).slice(0, size);
+const NEEDLE = 'A needle in the first section';
+/** Long enough for a dozen sections, and past the markdown's limits into the plain rest. */
+const LONG = `${NEEDLE}.\n\n${fill(ORDINARY, 128 * 1024)}`;
+
+const frame = () => new Promise((resolve) => requestAnimationFrame(resolve));
+const sectionsOf = (root: HTMLElement) => [...root.querySelectorAll<HTMLElement>(`:scope > .${SECTION_CLASS}`)];
+/** Whether the browser skips the section's contents (laid aside and out of sight). */
+const skipped = (section: HTMLElement) => !section.firstElementChild!.checkVisibility({ contentVisibilityAuto: true });
+
+/** The answer as the element shows it (its styles, a phone's width), rendered and laid aside. */
+async function show(content: string): Promise<HTMLElement> {
+  const view = new MarkdownView({ allowImages: false, copyCodeLabel: 'Copy code' });
+  view.root.className = 'markdown';
+  view.root.style.width = '360px';
+  document.body.append(view.root);
+  view.sync(content, false);
+  view.flush();
+  const sections = sectionsOf(view.root);
+  await waitUntil(
+    () => sections.filter((section) => section.classList.contains(ASIDE_CLASS)).length === sections.length - 2,
+    'the finished sections were not laid aside',
+  );
+  await frame();
+  return view.root;
+}
+
+/** Everything laid out again, as without sections laid aside. */
+async function takeBack(root: HTMLElement): Promise<void> {
+  for (const section of sectionsOf(root)) {
+    section.classList.remove(ASIDE_CLASS);
+    section.removeAttribute('style');
+  }
+  await frame();
+}
+
+describe('a long answer lays its finished sections aside (issue 11)', () => {
+  before(async () => {
+    await loadMarkdown();
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, markdownStyles.styleSheet!];
+  });
+  afterEach(() => {
+    for (const root of document.body.querySelectorAll(':scope > .markdown')) root.remove();
+    getSelection()?.removeAllRanges();
+    scrollTo(0, 0);
+  });
+
+  it('all but the last two sections skip their contents out of sight, and nothing moves', async () => {
+    const root = await show(LONG);
+    const sections = sectionsOf(root);
+    expect(sections.length).to.be.at.least(8);
+    for (const section of sections.slice(0, -2)) expect(getComputedStyle(section).contentVisibility).to.equal('auto');
+    for (const section of sections.slice(-2)) expect(getComputedStyle(section).contentVisibility).to.equal('visible');
+    // The page shows the answer's start: the sections below it are skipped.
+    expect(skipped(sections[0])).to.equal(false);
+    expect(skipped(sections.at(-3)!)).to.equal(true);
+
+    const height = root.getBoundingClientRect().height;
+    const lastTop = sections.at(-1)!.getBoundingClientRect().top;
+    await takeBack(root);
+    expect(skipped(sections.at(-3)!)).to.equal(false);
+    // Laid aside at their measured sizes: the answer is as tall, and its end where it was.
+    expect(height).to.be.closeTo(root.getBoundingClientRect().height, 0.5);
+    expect(lastTop).to.be.closeTo(sections.at(-1)!.getBoundingClientRect().top, 0.5);
+  });
+
+  it('text in a skipped section is found by find-in-page, and selected and copied with the rest', async () => {
+    const root = await show(LONG);
+    const [first] = sectionsOf(root);
+    scrollTo(0, document.documentElement.scrollHeight);
+    await frame();
+    await frame();
+    expect(skipped(first)).to.equal(true);
+
+    const all = new Range();
+    all.selectNodeContents(root);
+    getSelection()!.addRange(all);
+    const copied = getSelection()!.toString();
+    getSelection()!.removeAllRanges();
+
+    expect((window as unknown as { find(text: string): boolean }).find(NEEDLE)).to.equal(true);
+    expect(getSelection()!.toString()).to.equal(NEEDLE);
+    expect(first.contains(getSelection()!.anchorNode)).to.equal(true);
+    getSelection()!.removeAllRanges();
+
+    // What a visitor copies is the whole answer, as when nothing is laid aside.
+    expect(copied).to.contain(NEEDLE);
+    await takeBack(root);
+    getSelection()!.addRange(all);
+    expect(copied).to.equal(getSelection()!.toString());
+  });
+
+  it('a short answer is one section, never laid aside', async () => {
+    const view = new MarkdownView({ allowImages: false, copyCodeLabel: 'Copy code' });
+    view.root.className = 'markdown';
+    document.body.append(view.root);
+    view.sync(ORDINARY, false);
+    await frame();
+    await frame();
+    expect(sectionsOf(view.root).length).to.equal(1);
+    expect(view.root.querySelector(`.${ASIDE_CLASS}`)).to.equal(null);
+  });
+});
