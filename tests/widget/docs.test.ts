@@ -14,10 +14,12 @@ import type { LoadSets } from '../bench/size.ts';
  * own, and the markdown writer in the engine's chunk, it is 19.9 KB and 29.3 KB gzip -9 (19.4 and 28.6 KiB): held
  * here, so that nothing grows unnoticed. Issue 10's no-API probe and learned request bounds (their work in the
  * error codes' chunk) brought it to 20,003 and 29,413 B (19.53 and 28.72 KiB); taking the resume handle from the
- * answer's headers (so a cut before the first event can be resumed) to 20,047 and about 29,457 B.
+ * answer's headers (so a cut before the first event can be resumed) to 20,047 and about 29,457 B. Issue 11's long
+ * answers (sections laid aside, slices bounded by elements; the highlight colours moved to their own chunk) brought
+ * the first answer from 29,310 to 29,419 B (28.73 KiB; the entry from 19,379 to 19,364).
  */
 const ENTRY_LIMIT = 19.1 * 1024;
-const FIRST_ANSWER_LIMIT = 28.7 * 1024;
+const FIRST_ANSWER_LIMIT = 28.8 * 1024;
 
 /** The page area to capture, in CSS pixels. */
 function clipOf(element: Element, margin = 0) {
@@ -36,7 +38,7 @@ async function screenshot(name: string, clip: ReturnType<typeof clipOf>) {
 }
 
 describe('the package', () => {
-  it('keeps each entry script within 19.1 KiB gzip, and a first answer within 28.7 KiB in all', async () => {
+  it('keeps each entry script within 19.1 KiB gzip, and a first answer within 28.8 KiB in all', async () => {
     const sets = (await executeServerCommand<LoadSets, undefined>('falcon-bundle-size'))!;
     const gzip = (name: string) => sets.files.find((file) => file.file === name)!.gzip;
     expect(gzip('falcon-chat.js')).to.be.at.most(ENTRY_LIMIT);

@@ -18,6 +18,7 @@ import ts from '@speed-highlight/core/languages/ts.js';
 import xml from '@speed-highlight/core/languages/xml.js';
 import yaml from '@speed-highlight/core/languages/yaml.js';
 import { tokenizeWith } from '@speed-highlight/core/tokenize';
+import { highlightStyles } from './highlight.styles.ts';
 
 /**
  * Syntax highlighting of code blocks, in a chunk of its own that the element
@@ -26,6 +27,8 @@ import { tokenizeWith } from '@speed-highlight/core/tokenize';
  * markdown.styles.ts), so the answer's DOM, the live region, the selection
  * and Copy code are untouched, and no HTML is ever parsed (Trusted Types and
  * a strict CSP need nothing). Browsers without `CSS.highlights` show plain code.
+ * The colours (highlight.styles.ts) are adopted by the element's shadow root
+ * with the first block highlighted in it.
  */
 
 const LANGUAGES = {
@@ -155,6 +158,14 @@ function makeRoom(): void {
   if (oldest) blocks = blocks.slice(oldest);
 }
 
+/** The colours, in the shadow root (or document) that `code` is in. */
+function adoptStyles(code: HTMLElement): void {
+  const root = code.getRootNode() as Partial<DocumentOrShadowRoot>;
+  const sheet = highlightStyles.styleSheet;
+  if (sheet && root.adoptedStyleSheets && !root.adoptedStyleSheets.includes(sheet))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
+
 /** Highlights one complete code block: `<code class="language-x">` holding one text node. */
 export function highlightCode(code: HTMLElement): void {
   const text = code.firstChild;
@@ -162,6 +173,7 @@ export function highlightCode(code: HTMLElement): void {
   const language = Object.hasOwn(LANGUAGES, name) ? (name as Language) : ALIASES[name];
   if (typeof CSS === 'undefined' || !CSS.highlights || !language) return;
   if (!(text instanceof Text) || text.length > MAX_CHARACTERS || code.lastChild !== text) return;
+  adoptStyles(code);
   const block: Block = { text, ranges: [] };
   let offset = 0;
   tokenizeWith(

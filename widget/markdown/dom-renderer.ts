@@ -1,7 +1,6 @@
 import * as md from 'streaming-markdown';
 import { CODE_BLOCK_CLASS, COPY_CODE_CLASS } from './classes.ts';
 import { safeUrl } from './safe-url.ts';
-import { SECTION_CLASS, SectionsAside } from './sections.ts';
 import { columnClass } from './table-align.ts';
 
 export interface MarkdownOptions {
@@ -14,14 +13,11 @@ export interface MarkdownOptions {
 }
 
 interface RendererState extends MarkdownOptions {
-  /** The element each open token writes into; `[0]` is the answer's section being written (its root before the first). */
+  /** The element each open token writes into; `[0]` is the section being written (the answer's root before the first). */
   stack: HTMLElement[];
   root: HTMLElement;
-  /** The answer's sections, and what the last one holds. */
-  sections: HTMLElement[];
-  sectionElements: number;
-  sectionChars: number;
-  aside: SectionsAside;
+  /** What the section being written holds: its text's length, an element counted as SECTION_ELEMENT_CHARS. */
+  sectionSize: number;
   /** Elements made for this answer so far. */
   elements: number;
   /** Once a limit is reached: the paragraph that takes the rest of the answer as plain text. */
@@ -74,14 +70,13 @@ const LINE_BREAK_CHARS = 64;
 const MAX_REST_BLOCK = 4_096;
 export const MAX_REST_LINES = 128;
 /**
- * A section (sections.ts) holds top-level blocks up to about this many
- * elements or characters of text (a line break of the plain rest counted as
- * LINE_BREAK_CHARS): small enough that a frame's work on the sections not laid
- * aside stays small, large enough that the browser tracks few of them (an
- * answer has at most about 40).
+ * A section (sections.ts) holds top-level blocks up to about this much text,
+ * an element counted as SECTION_ELEMENT_CHARS (or 500 elements): small enough
+ * that a frame's work on the sections not laid aside stays small, large enough
+ * that the browser tracks few of them (an answer has at most about 25).
  */
-export const SECTION_ELEMENTS = 500;
 export const SECTION_CHARS = 8_192;
+const SECTION_ELEMENT_CHARS = 16;
 /** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -120,36 +115,37 @@ function cost(type: md.Token): number {
   return type === md.TABLE || type === md.TABLE_ROW ? 2 : 1;
 }
 
-/**
- * Starts the next section if the last is full and a block of `type` may start
- * one; returns whether it did. A section holds its blocks' margins (as it must
- * once it is laid aside, so that its size does not change then), so one starts
- * only at a block with no top margin: the previous block's bottom margin alone
- * spaces them, as it did. Called before a top-level block opens, and where the
- * plain rest starts a block; the sections depend only on the text, not on how
- * it came.
- */
-function sectionFor(state: RendererState, type?: md.Token): boolean {
-  const { sections } = state;
-  const full = state.sectionElements >= SECTION_ELEMENTS || state.sectionChars >= SECTION_CHARS;
-  if (sections.length && !(full && (type === undefined || startsSection(type)))) return false;
-  const section = state.root.appendChild(element('div', SECTION_CLASS));
-  sections.push(section);
-  state.stack[0] = section;
-  state.sectionElements = state.sectionChars = 0;
-  // Two behind the one being written: neither that one nor the one after it changes meanwhile.
-  if (sections.length > 2) state.aside.add(sections[sections.length - 3]);
-  return true;
+/** Lays a finished section or block aside (sections.ts, a chunk of its own: only long answers have one to lay aside). */
+function layAsideLater(done: Element | null | undefined): void {
+  if (done) void import('./sections.ts').then((chunk) => chunk.layAside(done as HTMLElement));
 }
 
-const startsSection = (type: md.Token) =>
-  type === md.PARAGRAPH ||
-  type === md.LIST_UNORDERED ||
-  type === md.LIST_ORDERED ||
-  type === md.BLOCKQUOTE ||
-  type === md.TABLE ||
-  type === md.CODE_FENCE ||
-  type === md.CODE_BLOCK;
+/**
+ * Starts the next section if the last is full and a block of `type` may start
+ * one. A section holds its blocks' margins (as it must
+ * once it is laid aside, so that its size does not change then), so one starts
+ * only at a block with no top margin (not a heading, rule or equation): the
+ * previous block's bottom margin alone spaces them, as it did. Called before a
+ * top-level block opens and where the plain rest starts; the sections depend
+ * only on the text, not on how it came.
+ */
+function sectionFor(state: RendererState, type: md.Token = md.PARAGRAPH): void {
+  const { stack, root } = state;
+  if (
+    stack[0] !== root &&
+    (state.sectionSize < SECTION_CHARS ||
+      (type >= md.HEADING_1 && type <= md.HEADING_6) ||
+      type === md.RULE ||
+      type === md.EQUATION_BLOCK)
+  )
+    return;
+  // A div of its own: every child of the answer's root is a section.
+  const section = root.appendChild(element('div'));
+  // Two behind the one being written: neither that one nor the one after it changes meanwhile.
+  layAsideLater(stack[0].previousElementSibling);
+  stack[0] = section;
+  state.sectionSize = 0;
+}
 
 function addToken(state: RendererState, type: md.Token): void {
   if (!state.rest && state.stack.length === 1) sectionFor(state, type);
@@ -168,8 +164,9 @@ function addToken(state: RendererState, type: md.Token): void {
     state.stack.push(state.rest);
     return;
   }
-  state.elements += cost(type);
-  state.sectionElements += cost(type);
+  const elements = cost(type);
+  state.elements += elements;
+  state.sectionSize += elements * SECTION_ELEMENT_CHARS;
   const parent = state.stack.at(-1)!;
   let node: HTMLElement;
   let container: HTMLElement = parent;
@@ -255,7 +252,7 @@ function addText(state: RendererState, text: string): void {
     appendRest(state, text);
     return;
   }
-  state.sectionChars += text.length;
+  state.sectionSize += text.length;
   const node = state.stack.at(-1)!;
   appendText(node, node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
 }
@@ -264,15 +261,11 @@ function addText(state: RendererState, text: string): void {
 function startPlainRest(state: RendererState): HTMLElement {
   if (!state.rest) {
     sectionFor(state);
-    newRest(state);
+    // A div of divs: each block is laid out on its own, and none takes a paragraph's margins.
+    state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
+    state.rest.dir = 'auto';
   }
-  return state.rest!;
-}
-
-/** The plain rest in the section being written: a div of divs, each block laid out on its own, none with a paragraph's margins. */
-function newRest(state: RendererState): void {
-  state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
-  state.rest.dir = 'auto';
+  return state.rest;
 }
 
 /**
@@ -282,10 +275,12 @@ function newRest(state: RendererState): void {
  * same answer given whole make the same blocks.
  */
 function appendRest(state: RendererState, text: string): void {
-  startPlainRest(state);
+  const rest = startPlainRest(state);
   for (let start = 0; start < text.length; ) {
     if (!state.restBlock || state.restChars >= MAX_REST_BLOCK || state.restLines >= MAX_REST_LINES) {
-      state.restBlock = restFor(state).appendChild(element('div'));
+      // Its blocks are laid aside as sections are (sections.ts), two behind the one being written.
+      layAsideLater(state.restBlock?.previousElementSibling);
+      state.restBlock = rest.appendChild(element('div'));
       state.restChars = state.restLines = 0;
     }
     const room = MAX_REST_BLOCK - state.restChars;
@@ -298,18 +293,9 @@ function appendRest(state: RendererState, text: string): void {
       piece = piece.slice(0, -1);
     appendText(state.restBlock, piece);
     state.restChars = end < 0 && piece.length === window.length ? state.restChars + piece.length : MAX_REST_BLOCK;
-    let lines = 0;
-    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) lines++;
-    state.restLines += lines;
-    state.sectionChars += piece.length + lines * LINE_BREAK_CHARS;
+    for (let at = piece.indexOf('\n'); at >= 0; at = piece.indexOf('\n', at + 1)) state.restLines++;
     start += piece.length;
   }
-}
-
-/** Where the plain rest's next block goes: past a full section, the next one, with a rest of its own. */
-function restFor(state: RendererState): HTMLElement {
-  if (sectionFor(state)) newRest(state);
-  return state.rest!;
 }
 
 /**
@@ -355,10 +341,12 @@ function setAttr(state: RendererState, type: md.Attr, value: string): void {
       makeLink(node, src);
       break;
     }
-    case md.LANG:
-      node.parentElement!.previousElementSibling!.firstElementChild!.textContent = value.trim().split(/\s/)[0];
-      node.className = `language-${value.trim().split(/\s/)[0]}`;
+    case md.LANG: {
+      const language = value.trim().split(/\s/)[0];
+      node.parentElement!.previousElementSibling!.firstElementChild!.textContent = language;
+      node.className = `language-${language}`;
       break;
+    }
     case md.START:
       if (/^\d{1,9}$/.test(value)) node.setAttribute('start', value);
       break;
@@ -382,8 +370,6 @@ export interface MarkdownRenderer {
   readonly elements: number;
   /** Appends `text` as plain text (from the first call on, the answer is plain text to its end). */
   appendPlain(text: string): void;
-  /** Stops laying its sections aside (the answer is rendered anew). */
-  dispose(): void;
 }
 
 /**
@@ -397,10 +383,7 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
     ...options,
     stack: [root],
     root,
-    sections: [],
-    sectionElements: 0,
-    sectionChars: 0,
-    aside: new SectionsAside(),
+    sectionSize: 0,
     lastHeading: 2,
     elements: 0,
     restChars: 0,
@@ -423,6 +406,5 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
       return state.elements;
     },
     appendPlain: (text) => appendRest(state, text),
-    dispose: () => state.aside.clear(),
   };
 }

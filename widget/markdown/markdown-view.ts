@@ -24,10 +24,12 @@ export function loadMarkdown(): Promise<MarkdownEngine> {
 
 /**
  * Characters shown as plain text until the renderer is there (it then renders
- * the whole answer, a slice per frame); if it never comes, the first 128 KiB.
+ * the whole answer, a slice per frame); if it never comes, the first 32 KiB
+ * (five times the longest answer a worker lets a model write): plain text is
+ * laid out in one task, and 128 KiB of it took 60–80 ms, 32 KiB about 20.
  */
 const SHOWN_BEFORE = 4_096;
-const SHOWN_WITHOUT = 131_072;
+const SHOWN_WITHOUT = 32_768;
 
 /**
  * One answer rendered as markdown into `root`, which the element places in its

@@ -219,8 +219,7 @@ export class MarkdownWriter {
    * (a conversation restored or replaced by the page) is rendered anew, once.
    */
   sync(content: string, streaming: boolean): void {
-    // A page can set any messages; a content that is not text is shown as text.
-    if (typeof content !== 'string') content = String(content ?? '');
+    // (The view made `content` text: a page can set any messages.)
     const given = this.written + this.backlog.length - this.backlogAt;
     if (streaming) {
       if (this.source === undefined && !this.ended && content.length === given) return;
@@ -252,7 +251,6 @@ export class MarkdownWriter {
   }
 
   private restart(): void {
-    this.renderer?.dispose();
     this.root.replaceChildren();
     this.renderer = createMarkdownParser(this.root, this.options);
     this.tables = new TableAlignReader();
