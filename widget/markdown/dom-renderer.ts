@@ -115,19 +115,26 @@ function cost(type: md.Token): number {
   return type === md.TABLE || type === md.TABLE_ROW ? 2 : 1;
 }
 
-/** Lays a finished section or block aside (sections.ts, a chunk of its own: only long answers have one to lay aside). */
+/**
+ * Lays a finished section or block aside (sections.ts, a chunk of its own:
+ * only long answers have one to lay aside; without it they stay as they are).
+ */
 function layAsideLater(done: Element | null | undefined): void {
-  if (done) void import('./sections.ts').then((chunk) => chunk.layAside(done as HTMLElement));
+  if (done)
+    void import('./sections.ts').then(
+      (chunk) => chunk.layAside(done as HTMLElement),
+      () => {},
+    );
 }
 
 /**
  * Starts the next section if the last is full and a block of `type` may start
- * one. A section holds its blocks' margins (as it must
- * once it is laid aside, so that its size does not change then), so one starts
- * only at a block with no top margin (not a heading, rule or equation): the
- * previous block's bottom margin alone spaces them, as it did. Called before a
- * top-level block opens and where the plain rest starts; the sections depend
- * only on the text, not on how it came.
+ * one. A section holds its blocks' margins (as it must once it is laid aside,
+ * so that its size does not change then), so one starts only at a block with
+ * no top margin (not a heading, rule or equation): the previous block's bottom
+ * margin alone spaces them, as it did. Called before a top-level block opens
+ * and where the plain rest starts; the sections depend only on the text, not
+ * on how it came.
  */
 function sectionFor(state: RendererState, type: md.Token = md.PARAGRAPH): void {
   const { stack, root } = state;

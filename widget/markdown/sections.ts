@@ -33,6 +33,7 @@ function onMeasured(entries: ResizeObserverEntry[]): void {
     if (blockSize || !isConnected) observer!.unobserve(target);
     if (blockSize && isConnected)
       requestAnimationFrame(() => {
+        // (Answers are laid out horizontally: the inline size is the width.)
         style.containIntrinsicSize = `auto ${inlineSize}px auto ${blockSize}px`;
         style.contentVisibility = 'auto';
       });
