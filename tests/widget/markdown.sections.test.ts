@@ -101,14 +101,19 @@ describe('a long answer lays its finished sections aside (issue 11)', () => {
     expect(copied).to.equal(getSelection()!.toString());
   });
 
-  it('a short answer is one section, never laid aside', async () => {
+  it('a short answer is one section, and nothing is laid aside, in it or beside it', async () => {
     const view = new MarkdownView({ allowImages: false, copyCodeLabel: 'Copy code' });
     view.root.className = 'markdown';
-    document.body.append(view.root);
+    // In a message, as in the element: its label comes before the answer.
+    const message = document.body.appendChild(document.createElement('div'));
+    message.className = 'markdown';
+    const label = message.appendChild(document.createElement('span'));
+    label.textContent = 'The answer';
+    message.append(view.root);
     view.sync(ORDINARY, false);
-    await frame();
-    await frame();
+    for (let i = 0; i < 4; i++) await frame();
     expect(sectionsOf(view.root).length).to.equal(1);
     expect(laidAside(sectionsOf(view.root)[0])).to.equal(false);
+    expect(label.hasAttribute('style')).to.equal(false);
   });
 });

@@ -149,7 +149,7 @@ function sectionFor(state: RendererState, type: md.Token = md.PARAGRAPH): void {
   // A div of its own: every child of the answer's root is a section.
   const section = root.appendChild(element('div'));
   // Two behind the one being written: neither that one nor the one after it changes meanwhile.
-  layAsideLater(stack[0].previousElementSibling);
+  if (stack[0] !== root) layAsideLater(stack[0].previousElementSibling);
   stack[0] = section;
   state.sectionSize = 0;
 }
