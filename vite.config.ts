@@ -29,6 +29,9 @@ function minifyLitCss(): Plugin {
             .replace(/,\s+/g, ',')
             // After a colon only declarations have spaces (selectors' pseudo-classes never do, and no string here has one).
             .replace(/:\s+/g, ':')
+            // A child combinator needs no spaces, a fraction no leading zero.
+            .replace(/\s*>\s*/g, '>')
+            .replace(/([\s:(,-])0\.(?=\d)/g, '$1.')
             .replace(/;}/g, '}')
             .trim()}\``,
       );

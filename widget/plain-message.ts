@@ -2,8 +2,11 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ChatMessage } from './chat-message.ts';
 import type { FalconChatStrings } from './strings.ts';
 
-/** Characters of one message shown as plain text: a stored answer of any length lays out in one bounded step. */
-const SHOWN_AT_MOST = 131_072;
+/**
+ * Characters of one message shown as plain text (five times the longest answer a worker lets a model write): plain
+ * text is laid out in one task, and 128 KiB of it took 60–80 ms, 32 KiB about 20.
+ */
+const SHOWN_AT_MOST = 32_768;
 
 /**
  * A message as plain text, with why an answer failed: how the element shows the conversation until its renderer (in

@@ -157,6 +157,30 @@ describe('chunks that fail to load', () => {
     }
   });
 
+  it('without the answer chunk, show a long stored answer up to what one task lays out, then … (issue 11)', async () => {
+    const answer = 'A long paragraph of a stored answer. '.repeat(3_000);
+    localStorage.setItem(
+      'chunks-test',
+      JSON.stringify({
+        version: 1,
+        messages: [
+          { role: 'user', content: 'A stored question' },
+          { role: 'assistant', content: answer, status: 'complete' },
+        ],
+      }),
+    );
+    try {
+      const embedded = await embedWithOnly([await chunkNamed('conversation-store')]);
+      frame = embedded.frame;
+      const shown = embedded.el.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
+      // 32 KiB of plain text is laid out in about 20 ms; the whole answer stays in the conversation.
+      expect(shown.textContent).to.equal(`${answer.slice(0, 32_768)} …`);
+      expect(embedded.el.messages.at(-1)!.content).to.equal(answer);
+    } finally {
+      localStorage.removeItem('chunks-test');
+    }
+  });
+
   it('without the answer chunk, fail the question as a network error and keep what the visitor typed', async () => {
     const embedded = await embedWithOnly([]);
     frame = embedded.frame;

@@ -174,7 +174,8 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
       records.push({ at: el.messages.at(-1)!.content.length, count, removed });
     });
     observer.observe(answer, { subtree: true, childList: true, characterData: true });
-    const firstBlock = answer.firstElementChild;
+    // The answer's first block (in its first section, sections.ts).
+    const firstBlock = answer.firstElementChild?.firstElementChild;
     const firstBlockText = firstBlock?.textContent;
     const { detail } = await response;
     observer.disconnect();
@@ -190,7 +191,7 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
     expect(late).to.be.below(early * 2 + 0.05);
     expect(records.reduce((sum, record) => sum + record.removed, 0)).to.equal(0);
     // The first block is the very same node, unchanged. (Identity is compared as a boolean: chai's diff of a DOM node is slow.)
-    expect(answer.firstElementChild === firstBlock).to.equal(true);
+    expect(answer.firstElementChild?.firstElementChild === firstBlock).to.equal(true);
     expect(firstBlock?.textContent).to.equal(firstBlockText);
     expect(part(el, 'message-content')).to.exist;
   });

@@ -14,6 +14,7 @@ import {
   parts,
   transcript,
 } from './support/chat-helpers.ts';
+import { markupOf } from './support/markdown-checks.ts';
 import { endpoint } from './support/stack-urls.ts';
 
 describe('<falcon-chat> streaming an answer', () => {
@@ -76,7 +77,7 @@ describe('<falcon-chat> streaming an answer', () => {
     whole.sync(detail.text, false);
     whole.flush();
     const shown = parts(el, 'assistant-message').at(-1)!.querySelector('[part~="message-content"]')!;
-    expect(shown.innerHTML).to.equal(whole.root.innerHTML);
+    expect(markupOf(shown as HTMLElement)).to.equal(markupOf(whole.root));
     expect(shown.querySelectorAll('table').length).to.be.greaterThan(9);
     // Followed until the question reached the top: the long answer reads from its start.
     await new Promise((resolve) => requestAnimationFrame(resolve));

@@ -18,6 +18,7 @@ import ts from '@speed-highlight/core/languages/ts.js';
 import xml from '@speed-highlight/core/languages/xml.js';
 import yaml from '@speed-highlight/core/languages/yaml.js';
 import { tokenizeWith } from '@speed-highlight/core/tokenize';
+import { highlightStyles } from './highlight.styles.ts';
 
 /**
  * Syntax highlighting of code blocks, in a chunk of its own that the element
@@ -26,6 +27,8 @@ import { tokenizeWith } from '@speed-highlight/core/tokenize';
  * markdown.styles.ts), so the answer's DOM, the live region, the selection
  * and Copy code are untouched, and no HTML is ever parsed (Trusted Types and
  * a strict CSP need nothing). Browsers without `CSS.highlights` show plain code.
+ * The colours (highlight.styles.ts) are adopted by the element's shadow root
+ * with the first block highlighted in it.
  */
 
 const LANGUAGES = {
@@ -104,19 +107,63 @@ const KINDS: Record<string, string> = {
 
 /** Longer blocks stay plain: the tokenizer's work must stay small next to the answer's. */
 const MAX_CHARACTERS = 20_000;
+/**
+ * Chromium rebuilds every highlight's markers from all of its ranges and
+ * repaints their text whenever the page's DOM or style changes, so each frame
+ * of a streaming answer costs in proportion to the ranges on the page (about
+ * 4 ms a frame for 10,000 of them): past this many, the oldest blocks lose
+ * their colours (the newest are the ones being read).
+ */
+export const MAX_RANGES = 4_000;
+
+interface Block {
+  text: Text;
+  ranges: [Highlight, StaticRange][];
+}
+/** The blocks highlighted, oldest first; their ranges; how many blocks there were at the last look for detached ones. */
+let blocks: Block[] = [];
+let ranges = 0;
+let blocksLooked = 0;
 
 function registry(kind: string): Highlight {
   const name = `falcon-chat-${kind}`;
-  const highlight = CSS.highlights.get(name) ?? new Highlight();
-  CSS.highlights.set(name, highlight);
+  let highlight = CSS.highlights.get(name);
+  if (!highlight) {
+    highlight = new Highlight();
+    CSS.highlights.set(name, highlight);
+  }
   return highlight;
 }
 
-/** Drops the ranges of code blocks that left the page (a cleared conversation, a replaced answer). */
-function forgetDetached(): void {
-  for (const highlight of CSS.highlights.values()) {
-    for (const range of highlight) if (!range.startContainer.isConnected) highlight.delete(range);
+function forget(block: Block): void {
+  for (const [highlight, range] of block.ranges) highlight.delete(range);
+  ranges -= block.ranges.length;
+}
+
+/**
+ * Drops the ranges of code blocks that left the page (a cleared conversation,
+ * a replaced answer), looking once as many blocks were added since the last
+ * time, and of the oldest blocks past MAX_RANGES: a block's share of the work
+ * does not grow with the blocks before it.
+ */
+function makeRoom(): void {
+  if (blocks.length >= 2 * blocksLooked) {
+    const kept = blocks.filter((block) => block.text.isConnected);
+    for (const block of blocks) if (!block.text.isConnected) forget(block);
+    blocks = kept;
+    blocksLooked = blocks.length;
   }
+  let oldest = 0;
+  while (ranges > MAX_RANGES && oldest < blocks.length - 1) forget(blocks[oldest++]);
+  if (oldest) blocks = blocks.slice(oldest);
+}
+
+/** The colours, in the shadow root (or document) that `code` is in. */
+function adoptStyles(code: HTMLElement): void {
+  const root = code.getRootNode() as Partial<DocumentOrShadowRoot>;
+  const sheet = highlightStyles.styleSheet;
+  if (sheet && root.adoptedStyleSheets && !root.adoptedStyleSheets.includes(sheet))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }
 
 /** Highlights one complete code block: `<code class="language-x">` holding one text node. */
@@ -126,7 +173,8 @@ export function highlightCode(code: HTMLElement): void {
   const language = Object.hasOwn(LANGUAGES, name) ? (name as Language) : ALIASES[name];
   if (typeof CSS === 'undefined' || !CSS.highlights || !language) return;
   if (!(text instanceof Text) || text.length > MAX_CHARACTERS || code.lastChild !== text) return;
-  forgetDetached();
+  adoptStyles(code);
+  const block: Block = { text, ranges: [] };
   let offset = 0;
   tokenizeWith(
     text.data,
@@ -134,13 +182,22 @@ export function highlightCode(code: HTMLElement): void {
     (token: string, type?: string) => {
       const kind = type && KINDS[type];
       if (kind && token.trim()) {
-        const range = new Range();
-        range.setStart(text, offset);
-        range.setEnd(text, offset + token.length);
-        registry(kind).add(range);
+        // Static: a live Range is updated on every change to the page's DOM, and a streaming answer makes many.
+        const range = new StaticRange({
+          startContainer: text,
+          startOffset: offset,
+          endContainer: text,
+          endOffset: offset + token.length,
+        });
+        const highlight = registry(kind);
+        highlight.add(range);
+        block.ranges.push([highlight, range]);
       }
       offset += token.length;
     },
     { languages: LANGUAGES },
   );
+  blocks.push(block);
+  ranges += block.ranges.length;
+  makeRoom();
 }

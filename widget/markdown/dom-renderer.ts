@@ -13,8 +13,11 @@ export interface MarkdownOptions {
 }
 
 interface RendererState extends MarkdownOptions {
-  /** The element each open token writes into; `[0]` is the answer's root. */
+  /** The element each open token writes into; `[0]` is the section being written (the answer's root before the first). */
   stack: HTMLElement[];
+  root: HTMLElement;
+  /** What the section being written holds: its text's length, an element counted as SECTION_ELEMENT_CHARS. */
+  sectionSize: number;
   /** Elements made for this answer so far. */
   elements: number;
   /** Once a limit is reached: the paragraph that takes the rest of the answer as plain text. */
@@ -66,6 +69,14 @@ export const MAX_BLOCK_CHARS = 8_192;
 const LINE_BREAK_CHARS = 64;
 const MAX_REST_BLOCK = 4_096;
 export const MAX_REST_LINES = 128;
+/**
+ * A section (sections.ts) holds top-level blocks up to about this much text,
+ * an element counted as SECTION_ELEMENT_CHARS (or 500 elements): small enough
+ * that a frame's work on the sections not laid aside stays small, large enough
+ * that the browser tracks few of them (an answer has at most about 25).
+ */
+export const SECTION_CHARS = 8_192;
+const SECTION_ELEMENT_CHARS = 16;
 /** Bidirectional controls (LRE…RLO, LRI…PDI, LRM, RLM, ALM) would let a link's text show another host than its href. */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
@@ -104,7 +115,47 @@ function cost(type: md.Token): number {
   return type === md.TABLE || type === md.TABLE_ROW ? 2 : 1;
 }
 
+/**
+ * Lays a finished section or block aside (sections.ts, a chunk of its own:
+ * only long answers have one to lay aside; without it they stay as they are).
+ */
+function layAsideLater(done: Element | null | undefined): void {
+  if (done)
+    void import('./sections.ts').then(
+      (chunk) => chunk.layAside(done as HTMLElement),
+      () => {},
+    );
+}
+
+/**
+ * Starts the next section if the last is full and a block of `type` may start
+ * one. A section holds its blocks' margins (as it must once it is laid aside,
+ * so that its size does not change then), so one starts only at a block with
+ * no top margin (not a heading, rule or equation): the previous block's bottom
+ * margin alone spaces them, as it did. Called before a top-level block opens
+ * and where the plain rest starts; the sections depend only on the text, not
+ * on how it came.
+ */
+function sectionFor(state: RendererState, type: md.Token = md.PARAGRAPH): void {
+  const { stack, root } = state;
+  if (
+    stack[0] !== root &&
+    (state.sectionSize < SECTION_CHARS ||
+      (type >= md.HEADING_1 && type <= md.HEADING_6) ||
+      type === md.RULE ||
+      type === md.EQUATION_BLOCK)
+  )
+    return;
+  // A div of its own: every child of the answer's root is a section.
+  const section = root.appendChild(element('div'));
+  // Two behind the one being written: neither that one nor the one after it changes meanwhile.
+  if (stack[0] !== root) layAsideLater(stack[0].previousElementSibling);
+  stack[0] = section;
+  state.sectionSize = 0;
+}
+
 function addToken(state: RendererState, type: md.Token): void {
+  if (!state.rest && state.stack.length === 1) sectionFor(state, type);
   if (type === md.LINE_BREAK) state.blockChars += LINE_BREAK_CHARS;
   else if (!INLINE_TAGS[type] && type !== md.CHECKBOX) state.blockChars = 0;
   if (
@@ -120,7 +171,9 @@ function addToken(state: RendererState, type: md.Token): void {
     state.stack.push(state.rest);
     return;
   }
-  state.elements += cost(type);
+  const elements = cost(type);
+  state.elements += elements;
+  state.sectionSize += elements * SECTION_ELEMENT_CHARS;
   const parent = state.stack.at(-1)!;
   let node: HTMLElement;
   let container: HTMLElement = parent;
@@ -206,6 +259,7 @@ function addText(state: RendererState, text: string): void {
     appendRest(state, text);
     return;
   }
+  state.sectionSize += text.length;
   const node = state.stack.at(-1)!;
   appendText(node, node.closest('a') ? text.replace(BIDI_CONTROLS, '') : text);
 }
@@ -213,6 +267,7 @@ function addText(state: RendererState, text: string): void {
 /** From here on, the answer is plain text in one block at the end of the answer. */
 function startPlainRest(state: RendererState): HTMLElement {
   if (!state.rest) {
+    sectionFor(state);
     // A div of divs: each block is laid out on its own, and none takes a paragraph's margins.
     state.rest = state.stack[0].appendChild(element('div', PLAIN_REST_CLASS));
     state.rest.dir = 'auto';
@@ -230,6 +285,8 @@ function appendRest(state: RendererState, text: string): void {
   const rest = startPlainRest(state);
   for (let start = 0; start < text.length; ) {
     if (!state.restBlock || state.restChars >= MAX_REST_BLOCK || state.restLines >= MAX_REST_LINES) {
+      // Its blocks are laid aside as sections are (sections.ts), two behind the one being written.
+      layAsideLater(state.restBlock?.previousElementSibling);
       state.restBlock = rest.appendChild(element('div'));
       state.restChars = state.restLines = 0;
     }
@@ -291,10 +348,12 @@ function setAttr(state: RendererState, type: md.Attr, value: string): void {
       makeLink(node, src);
       break;
     }
-    case md.LANG:
-      node.parentElement!.previousElementSibling!.firstElementChild!.textContent = value.trim().split(/\s/)[0];
-      node.className = `language-${value.trim().split(/\s/)[0]}`;
+    case md.LANG: {
+      const language = value.trim().split(/\s/)[0];
+      node.parentElement!.previousElementSibling!.firstElementChild!.textContent = language;
+      node.className = `language-${language}`;
       break;
+    }
     case md.START:
       if (/^\d{1,9}$/.test(value)) node.setAttribute('start', value);
       break;
@@ -314,6 +373,8 @@ export interface MarkdownRenderer {
   parser: md.Parser;
   /** Whether a limit was reached, so that the rest of the answer is plain text. */
   readonly plain: boolean;
+  /** Elements made so far. */
+  readonly elements: number;
   /** Appends `text` as plain text (from the first call on, the answer is plain text to its end). */
   appendPlain(text: string): void;
 }
@@ -328,6 +389,8 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
   const state: RendererState = {
     ...options,
     stack: [root],
+    root,
+    sectionSize: 0,
     lastHeading: 2,
     elements: 0,
     restChars: 0,
@@ -345,6 +408,9 @@ export function createMarkdownParser(root: HTMLElement, options: MarkdownOptions
     parser,
     get plain() {
       return state.rest !== undefined;
+    },
+    get elements() {
+      return state.elements;
     },
     appendPlain: (text) => appendRest(state, text),
   };

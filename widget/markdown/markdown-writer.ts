@@ -25,14 +25,17 @@ const MAX_PENDING = 128;
 /**
  * A whole answer (restored, or replaced by the page) is not rendered in one
  * task: its first characters at once, the rest a slice per frame, each slice
- * at most FRAME_MS of building and FRAME_CHARS of text (the frame then lays
- * out only what the slice added), so no task grows with the answer. Streamed
- * tokens are already paced per frame (text-pacer.ts).
+ * at most FRAME_MS of building and FRAME_CHARS of text, an element it makes
+ * counted as ELEMENT_CHARS (the frame then styles, lays out and paints only
+ * what the slice added, at about 25 µs an element: 1,000 of them were 30 ms),
+ * so no task grows with the answer. Streamed tokens are already paced per
+ * frame (text-pacer.ts).
  */
 const FIRST_CHARS = 2_048;
 const FRAME_MS = 8;
 const FRAME_CHARS = 8_192;
-const PIECE = SLICE * 8;
+const ELEMENT_CHARS = 32;
+const PIECE = SLICE * 4;
 
 /** `end`, moved back one if it would split a surrogate pair (and still past `start`). */
 function cut(text: string, start: number, end: number): number {
@@ -126,6 +129,7 @@ export class MarkdownWriter {
   private renderSlice(): void {
     const started = performance.now();
     const { backlog } = this;
+    const elements = this.renderer.elements;
     for (let chars = 0; this.backlogAt < backlog.length; ) {
       const at = this.backlogAt;
       // Past the length an answer shows, the rest costs nothing: it is only counted.
@@ -133,7 +137,8 @@ export class MarkdownWriter {
       this.backlogAt = end;
       this.write(backlog.slice(at, end));
       chars += end - at;
-      if (chars >= FRAME_CHARS || performance.now() - started >= FRAME_MS) break;
+      const cost = chars + (this.renderer.elements - elements) * ELEMENT_CHARS;
+      if (cost >= FRAME_CHARS || performance.now() - started >= FRAME_MS) break;
     }
     if (this.backlogAt < backlog.length) this.schedule();
     else this.drained();
@@ -214,8 +219,7 @@ export class MarkdownWriter {
    * (a conversation restored or replaced by the page) is rendered anew, once.
    */
   sync(content: string, streaming: boolean): void {
-    // A page can set any messages; a content that is not text is shown as text.
-    if (typeof content !== 'string') content = String(content ?? '');
+    // (The view made `content` text: a page can set any messages.)
     const given = this.written + this.backlog.length - this.backlogAt;
     if (streaming) {
       if (this.source === undefined && !this.ended && content.length === given) return;

@@ -8,12 +8,22 @@ export const markdownStyles = css`
     overflow-wrap: anywhere;
   }
 
-  .markdown > :first-child {
+  /* An answer's blocks are in sections (sections.ts). */
+  .markdown > :first-child > :first-child {
     margin-top: 0;
   }
 
-  .markdown > :last-child {
+  .markdown > :last-child > :last-child {
     margin-bottom: 0;
+  }
+
+  /* Each section holds its blocks' margins, as it must once it is laid aside, so that it is the same size
+     then (each starts at a block with no top margin, and the one above's bottom margin spaces them); one
+     laid aside clips what it paints to itself: room for a focus ring around a block at its edge. */
+  .markdown > * {
+    display: flow-root;
+    margin: -4px -4px 0;
+    padding: 4px 4px 0;
   }
 
   .markdown p,
@@ -156,30 +166,5 @@ export const markdownStyles = css`
     padding: 0.75em;
     overflow-x: auto;
     text-align: left;
-  }
-
-  /* Syntax highlighting (code-highlight.ts, loaded with the first code block that names its language). */
-  ::highlight(falcon-chat-keyword) {
-    color: var(--falcon-chat-code-keyword-color);
-  }
-
-  ::highlight(falcon-chat-string) {
-    color: var(--falcon-chat-code-string-color);
-  }
-
-  ::highlight(falcon-chat-comment) {
-    color: var(--falcon-chat-code-comment-color);
-  }
-
-  ::highlight(falcon-chat-number) {
-    color: var(--falcon-chat-code-number-color);
-  }
-
-  ::highlight(falcon-chat-function) {
-    color: var(--falcon-chat-code-function-color);
-  }
-
-  ::highlight(falcon-chat-type) {
-    color: var(--falcon-chat-code-type-color);
   }
 `;

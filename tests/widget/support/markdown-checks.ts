@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { MAX_DEPTH, MAX_ELEMENTS, MAX_REST_LINES } from '../../../widget/markdown/dom-renderer.ts';
-import { MAX_SHOWN_CHARS } from '../../../widget/markdown/markdown-writer.ts';
+import { MAX_DEPTH, MAX_ELEMENTS, MAX_REST_LINES, SECTION_CHARS } from '../../../widget/markdown/dom-renderer.ts';
+import { MAX_SHOWN_CHARS, MAX_SHOWN_LINES } from '../../../widget/markdown/markdown-writer.ts';
 import { MarkdownView } from '../../../widget/markdown/markdown-view.ts';
 
 /** What an answer rendered to: the facts a hostile answer must not be able to push past a bound. */
@@ -15,6 +15,9 @@ export interface RenderedFacts {
 
 const DANGEROUS_TAGS = new Set(['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'STYLE', 'LINK', 'META', 'BASE', 'FORM', 'SVG']);
 
+/** The only style the renderer sets: a finished section or block laid aside at its measured size (sections.ts). */
+const LAID_ASIDE = /^contain-intrinsic-size: auto [\d.]+px auto [\d.]+px; content-visibility: auto;$/;
+
 export function factsOf(root: HTMLElement, allowImages: boolean): RenderedFacts {
   const facts: RenderedFacts = { depth: 0, elements: 0, nodes: 0, dangers: [] };
   const walk = (node: Node, depth: number) => {
@@ -25,7 +28,8 @@ export function factsOf(root: HTMLElement, allowImages: boolean): RenderedFacts 
       const tag = node.tagName.toUpperCase();
       if (DANGEROUS_TAGS.has(tag) || (tag === 'IMG' && !allowImages)) facts.dangers.push(`<${tag}>`);
       for (const { name, value } of node.attributes) {
-        if (name.startsWith('on') || name === 'style' || name === 'srcdoc') facts.dangers.push(`${name}=`);
+        if (name.startsWith('on') || (name === 'style' && !LAID_ASIDE.test(value)) || name === 'srcdoc')
+          facts.dangers.push(`${name}=`);
         if ((name === 'href' || name === 'src') && !/^(https?:|mailto:)/i.test(value))
           facts.dangers.push(`${name}=${value}`);
       }
@@ -150,9 +154,28 @@ export const hostileMarkdown = fc
  * takes the rest, in blocks of at least MAX_REST_LINES characters (a block
  * ends after that many lines at the earliest) of the text an answer shows.
  */
+/**
+ * The answer's markup, as it was rendered: which of its sections and plain-text blocks the browser has laid aside
+ * by now (their style, sections.ts; the renderer sets no other) depends on what has been laid out, not on the text.
+ */
+export function markupOf(root: HTMLElement): string {
+  const copy = root.cloneNode(true) as HTMLElement;
+  for (const laidAside of copy.querySelectorAll('[style]')) laidAside.removeAttribute('style');
+  return copy.innerHTML;
+}
+
 export const DEPTH_BOUND = 2 * MAX_DEPTH + 2;
-/** The answer's own root, the plain-text paragraph and its blocks come on top. */
-export const ELEMENT_BOUND = MAX_ELEMENTS + 2 + Math.ceil(MAX_SHOWN_CHARS / MAX_REST_LINES) + 1;
+/**
+ * The answer's own root, the plain-text paragraph and its blocks come on top, and its sections, each with a
+ * plain-text paragraph of its own past the limits (a section holds SECTION_CHARS, an element counted as 16
+ * characters and a line as 64, so the 5,000 elements, the shown text's 128 KiB and 2,048 lines make at most 42).
+ */
+export const ELEMENT_BOUND =
+  MAX_ELEMENTS +
+  2 +
+  Math.ceil(MAX_SHOWN_CHARS / MAX_REST_LINES) +
+  1 +
+  2 * (Math.ceil((16 * MAX_ELEMENTS + MAX_SHOWN_CHARS + 64 * MAX_SHOWN_LINES) / SECTION_CHARS) + 1);
 /** Nodes per character of answer: every node holds or consumed at least a character, a code block's six aside. */
 export const NODES_PER_CHAR = 8;
 
