@@ -21,7 +21,7 @@
  * whatever the object's code, the rest of the product's gap is ours. `--gap=<ms>` waits that long between questions (back to back, each
  * question meets the previous answer's tail: its object's storage and alarm).
  *
- *   npm run build && tsx tests/bench/answer-relay.ts [rounds] [--ref=<git ref>] [--floor] [--gap=<ms>]
+ *   npm run build && tsx tests/bench/answer-relay.ts [rounds] [--ref=<git ref>] [--floor[=direct,sqlite,…]] [--gap=<ms>]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -40,7 +40,13 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const ROUNDS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 9);
 const REF = args.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length);
-const FLOOR = args.includes('--floor');
+const floorArg = args.find((arg) => arg === '--floor' || arg.startsWith('--floor='));
+/** The floor worker's paths to ask (tests/bench/hop-floor/worker.ts); `--floor` alone: the three that matter most. */
+const FLOOR = floorArg?.includes('=')
+  ? floorArg.slice('--floor='.length).split(',')
+  : floorArg
+    ? ['direct', 'sqlite', 'sqlite-headers']
+    : [];
 const GAP_MS = Number(args.find((arg) => arg.startsWith('--gap='))?.slice('--gap='.length) ?? 0);
 const TOKENS = 1000;
 
@@ -118,10 +124,10 @@ async function startArms(vars: Record<string, string>): Promise<Record<string, A
     direct: chatArm(await startWranglerDev({ vars, root: appRoot({ direct: true }) })),
   };
   if (REF) arms[`DO at ${REF}`] = chatArm(await startWranglerDev({ vars, root: refRoot(REF) }));
-  if (FLOOR) {
+  if (FLOOR.length > 0) {
     const root = fileURLToPath(new URL('./hop-floor', import.meta.url));
     const worker = await startWranglerDev({ vars, root });
-    for (const path of ['direct', 'sqlite', 'sqlite-headers', 'sqlite-pull', 'kv']) {
+    for (const path of FLOOR) {
       arms[`floor ${path}`] = { worker, path: `/${path}`, body: chatQuestion };
     }
   }
