@@ -20,8 +20,12 @@
  * one more wrangler dev; the gap between those two is what workerd's hop costs
  * whatever the object's code, the rest of the product's gap is ours. `--gap=<ms>` waits that long between questions (back to back, each
  * question meets the previous answer's tail: its object's storage and alarm).
+ * `--tokens=<n> --delay=<ms>`: answers of n tokens, ms apart (default 1,000 as
+ * fast as the model sends): a paced answer times the first token alone, not
+ * the first token of a burst the worker is busy relaying.
  *
  *   npm run build && tsx tests/bench/answer-relay.ts [rounds] [--ref=<git ref>] [--floor[=direct,sqlite,…]] [--gap=<ms>]
+ *     [--tokens=<n> --delay=<ms>]
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -38,6 +42,7 @@ import { median } from './lib/stats.ts';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
+const option = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
 const ROUNDS = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 9);
 const REF = args.find((arg) => arg.startsWith('--ref='))?.slice('--ref='.length);
 const floorArg = args.find((arg) => arg === '--floor' || arg.startsWith('--floor='));
@@ -47,8 +52,10 @@ const FLOOR = floorArg?.includes('=')
   : floorArg
     ? ['direct', 'sqlite', 'sqlite-headers']
     : [];
-const GAP_MS = Number(args.find((arg) => arg.startsWith('--gap='))?.slice('--gap='.length) ?? 0);
-const TOKENS = 1000;
+const GAP_MS = Number(option('gap') ?? 0);
+const TOKENS = Number(option('tokens') ?? 1000);
+/** ms between the model's tokens; 0: as fast as it sends (the CPU figure's case). */
+const DELAY_MS = Number(option('delay') ?? 0);
 
 /**
  * The bench's wrangler.toml: every question of an arm comes from one visitor, whom the worker lets ask 20 a
@@ -114,7 +121,7 @@ interface Arm {
 
 const chatQuestion = (round: number) =>
   JSON.stringify({
-    messages: [{ role: 'user', content: `Bench ${round} ${offlineDirective({ tokens: TOKENS, delay: 0 })}` }],
+    messages: [{ role: 'user', content: `Bench ${round} ${offlineDirective({ tokens: TOKENS, delay: DELAY_MS })}` }],
     maxNewTokens: TOKENS,
   });
 async function startArms(vars: Record<string, string>): Promise<Record<string, Arm>> {

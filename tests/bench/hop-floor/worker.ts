@@ -17,6 +17,10 @@ import { streamAnswer } from '../../../worker/model/upstream.ts';
  *   event into its response (as AnswerRelay does), which it returns at once.
  * - `POST /sqlite-headers`: the same, its response returned only once the model's headers are in (as
  *   AnswerRelay does, for Server-Timing).
+ * - `POST /sqlite-write`: as /sqlite, with AnswerRelay's first writes (two keys and the alarm) made as the
+ *   model's request leaves and before the response does, which the output gate holds until they are confirmed.
+ * - `POST /sqlite-unconfirmed`: the same writes with `allowUnconfirmed`, so the gate lets the response go.
+ * - `POST /sqlite-rpc`: as /sqlite, the question handed over by an RPC call that returns the stream, not fetch().
  * - `POST /sqlite-pull`: the object returns the direct relay's stream itself, read only as the worker pulls.
  * - `POST /kv`: as /sqlite with a key-value-backed object, to tell the cost of opening a database apart.
  */
@@ -27,12 +31,14 @@ interface FloorEnv extends Env {
 
 const headers = { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' };
 
-async function relay(env: FloorEnv, request: Request): Promise<Response> {
+async function relay(env: FloorEnv, request: Request, storage?: DurableObjectStorage): Promise<Response> {
   const { pathname } = new URL(request.url);
   const config = readConfig(env);
   const { request: question } = planModelRequest((await request.json()) as ChatRequest, config);
   let responded!: () => void;
   const headersIn = new Promise<void>((resolve) => (responded = resolve));
+  let requestLeft!: () => void;
+  const requested = new Promise<void>((resolve) => (requestLeft = resolve));
   const upstream = new AbortController();
   const answer = streamAnswer(question, config.upstream, AbortSignal.any([request.signal, upstream.signal]), {
     batchMs: config.tokenBatchMs,
@@ -41,11 +47,19 @@ async function relay(env: FloorEnv, request: Request): Promise<Response> {
     retries: 0,
     retryBaseMs: 0,
     onUpstreamResponse: () => responded(),
+    onUpstreamRequest: () => setTimeout(requestLeft, 0),
   });
   const body = answerStream(answer, { heartbeatMs: config.heartbeatMs, upstream, onEnd: () => {} });
   if (pathname === '/direct' || pathname === '/sqlite-pull') return new Response(body, { headers });
   const pushed = pushEach(body);
   if (pathname === '/sqlite-headers') await headersIn;
+  if (storage && (pathname === '/sqlite-write' || pathname === '/sqlite-unconfirmed')) {
+    await requested;
+    const options = { allowUnconfirmed: pathname === '/sqlite-unconfirmed' };
+    void storage.put('access', { origin: 'https://bench.example', secretHash: '0'.repeat(64) }, options);
+    void storage.put('heartbeatMs', config.heartbeatMs, options);
+    void storage.setAlarm(Date.now() + 60 * 60_000, options);
+  }
   return new Response(pushed, { headers });
 }
 
@@ -68,7 +82,19 @@ function pushEach(body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> 
 
 export class FloorRelay extends DurableObject<FloorEnv> {
   override fetch(request: Request): Promise<Response> {
-    return relay(this.env, request);
+    return relay(this.env, request, this.ctx.storage);
+  }
+
+  /** The answer's stream for the chat request body `question`, over RPC (/sqlite-rpc). */
+  async stream(question: string): Promise<ReadableStream<Uint8Array>> {
+    const request = new Request('https://floor/sqlite', { method: 'POST', body: question });
+    const response = await relay(this.env, request, this.ctx.storage);
+    return response.body as ReadableStream<Uint8Array>;
+  }
+
+  // The alarm of /sqlite-write and /sqlite-unconfirmed is an hour away: the bench is over by then.
+  override async alarm(): Promise<void> {
+    await this.ctx.storage.deleteAll();
   }
 }
 
@@ -82,6 +108,7 @@ export default {
     // The question as a string, as the chat route hands its plan over (not the visitor's body, streamed on).
     const body = await request.text();
     const stub = namespace.get(namespace.newUniqueId());
+    if (pathname === '/sqlite-rpc') return new Response(await stub.stream(body), { headers });
     return stub.fetch(request.url, { method: 'POST', body, signal: request.signal });
   },
 };
