@@ -28,7 +28,7 @@
  *     [--tokens=<n> --delay=<ms>]
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -98,6 +98,21 @@ function refRoot(ref: string): string {
   return root;
 }
 
+/**
+ * A copy of the floor worker where its imports of the app (../../../worker/) resolve to this repository's, so that
+ * edits meanwhile do not make wrangler dev restart it mid-run, and its state stays out of the repository.
+ */
+function floorRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'falcon-floor-'));
+  const floor = join(root, 'tests', 'bench', 'hop-floor');
+  cpSync(fileURLToPath(new URL('./hop-floor', import.meta.url)), floor, {
+    recursive: true,
+    filter: (source) => !source.includes('.wrangler'),
+  });
+  for (const entry of ['worker', 'widget', 'node_modules']) symlinkSync(join(repoRoot, entry), join(root, entry));
+  return floor;
+}
+
 /** CPU ms so far of the arm's whole process tree, and of its workerd processes alone. */
 function cpuOf(worker: WranglerDev): { tree: number; workerd: number } {
   let tree = 0;
@@ -132,8 +147,7 @@ async function startArms(vars: Record<string, string>): Promise<Record<string, A
   };
   if (REF) arms[`DO at ${REF}`] = chatArm(await startWranglerDev({ vars, root: refRoot(REF) }));
   if (FLOOR.length > 0) {
-    const root = fileURLToPath(new URL('./hop-floor', import.meta.url));
-    const worker = await startWranglerDev({ vars, root });
+    const worker = await startWranglerDev({ vars, root: floorRoot() });
     for (const path of FLOOR) {
       arms[`floor ${path}`] = { worker, path: `/${path}`, body: chatQuestion };
     }

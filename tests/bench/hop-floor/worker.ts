@@ -20,6 +20,7 @@ import { streamAnswer } from '../../../worker/model/upstream.ts';
  * - `POST /sqlite-write`: as /sqlite, with AnswerRelay's first writes (two keys and the alarm) made as the
  *   model's request leaves and before the response does, which the output gate holds until they are confirmed.
  * - `POST /sqlite-unconfirmed`: the same writes with `allowUnconfirmed`, so the gate lets the response go.
+ * - `POST /sqlite-put`: the two keys only, no alarm; `POST /sqlite-alarm`: the alarm only.
  * - `POST /sqlite-rpc`: as /sqlite, the question handed over by an RPC call that returns the stream, not fetch().
  * - `POST /sqlite-pull`: the object returns the direct relay's stream itself, read only as the worker pulls.
  * - `POST /kv`: as /sqlite with a key-value-backed object, to tell the cost of opening a database apart.
@@ -53,12 +54,15 @@ async function relay(env: FloorEnv, request: Request, storage?: DurableObjectSto
   if (pathname === '/direct' || pathname === '/sqlite-pull') return new Response(body, { headers });
   const pushed = pushEach(body);
   if (pathname === '/sqlite-headers') await headersIn;
-  if (storage && (pathname === '/sqlite-write' || pathname === '/sqlite-unconfirmed')) {
+  const writes = ['/sqlite-write', '/sqlite-unconfirmed', '/sqlite-put', '/sqlite-alarm'];
+  if (storage && writes.includes(pathname)) {
     await requested;
     const options = { allowUnconfirmed: pathname === '/sqlite-unconfirmed' };
-    void storage.put('access', { origin: 'https://bench.example', secretHash: '0'.repeat(64) }, options);
-    void storage.put('heartbeatMs', config.heartbeatMs, options);
-    void storage.setAlarm(Date.now() + 60 * 60_000, options);
+    if (pathname !== '/sqlite-alarm') {
+      void storage.put('access', { origin: 'https://bench.example', secretHash: '0'.repeat(64) }, options);
+      void storage.put('heartbeatMs', config.heartbeatMs, options);
+    }
+    if (pathname !== '/sqlite-put') void storage.setAlarm(Date.now() + 60 * 60_000, options);
   }
   return new Response(pushed, { headers });
 }
