@@ -16,7 +16,7 @@ import { streamAnswer } from '../../../worker/model/upstream.ts';
  * - `POST /sqlite`: a new SQLite-backed object runs it, reading the model as fast as it comes and writing each
  *   event into its response (as AnswerRelay does), which it returns at once.
  * - `POST /sqlite-headers`: the same, its response returned only once the model's headers are in (as
- *   AnswerRelay does, for Server-Timing).
+ *   AnswerRelay did for Server-Timing until 9062d5f).
  * - `POST /sqlite-write`: as /sqlite, with AnswerRelay's first writes (two keys and the alarm) made as the
  *   model's request leaves and before the response does, which the output gate holds until they are confirmed.
  * - `POST /sqlite-unconfirmed`: the same writes with `allowUnconfirmed`, so the gate lets the response go.
