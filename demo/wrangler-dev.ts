@@ -112,11 +112,29 @@ export async function startWranglerDev({
   };
 }
 
-export function freePort(): Promise<number> {
+/** Ports handed out from FALCON_PORTS, so that two calls before either port is bound get different ones. */
+const handedOut = new Set<number>();
+
+/**
+ * A port nobody listens on: any the system picks, or with `FALCON_PORTS=8900-8950` (a machine shared by
+ * several people, each with a range of their own) the first free one in that range not handed out before.
+ */
+export async function freePort(): Promise<number> {
+  const range = /^(\d+)-(\d+)$/.exec(process.env.FALCON_PORTS ?? '');
+  if (!range) return listenOnce(0);
+  for (let port = Number(range[1]); port <= Number(range[2]); port++) {
+    if (handedOut.has(port)) continue;
+    handedOut.add(port);
+    if (await listenOnce(port).catch(() => undefined)) return port;
+  }
+  throw new Error(`no free port left in FALCON_PORTS=${process.env.FALCON_PORTS}`);
+}
+
+function listenOnce(wanted: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(wanted, '127.0.0.1', () => {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });

@@ -28,6 +28,11 @@ const MEMORY_TOLERANCE = 0.1;
 /** The heap is read, after a full garbage collection, after each of the last this many chats of a window; the smallest reading is kept. */
 const HEAP_WINDOW = 3;
 const CHAT_TIMEOUT_MS = 15_000;
+/**
+ * SOAK_IDLE_MS: how long to wait after the last chat before the final heap readings (default none). Idle answer
+ * objects stay in the isolate until workerd evicts them; a wait longer than that tells their share of the growth.
+ */
+const IDLE_MS = Number(process.env.SOAK_IDLE_MS ?? 0);
 const RUN_LIMIT_MS = 8 * 60_000;
 const ORIGIN = 'http://soak.example';
 
@@ -264,8 +269,15 @@ async function main(): Promise<number> {
         );
       }
     }
+    if (inspector && IDLE_MS > 0) {
+      const before = read();
+      console.log(`soak: after the last chat, before ${IDLE_MS / 1000} s idle: ${describe(before)}`);
+      await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+      heapWindow = [];
+      for (let reading = 0; reading < HEAP_WINDOW; reading++) heapWindow.push(await inspector.heapKiB());
+    }
     final = read();
-    console.log(`soak: after the last chat: ${describe(final)}`);
+    console.log(`soak: after the last chat${IDLE_MS > 0 ? ` and ${IDLE_MS / 1000} s idle` : ''}: ${describe(final)}`);
   } finally {
     inspector?.close();
     await stack.stop();

@@ -41,7 +41,7 @@ describe('operating it', () => {
 
   it('sends Server-Timing on the stream response', async () => {
     const { response } = await chat(ask(`Hi ${scenario().directive}`));
-    expect(response.headers.get('server-timing')).toMatch(/upstream;dur=\d+;desc="upstream response"/);
+    expect(response.headers.get('server-timing')).toMatch(/checks;dur=\d+;desc="worker checks"/);
   });
 
   it('GET /api/health?deep=1 asks the endpoint’s /health', async () => {

@@ -92,8 +92,8 @@ export class AnswerRelay extends DurableObject<Env> {
     this.phase = 'running';
     if (plan.keepText) this.outcome.text = '';
 
-    let upstreamResponded!: () => void;
-    const upstreamHeaders = new Promise<void>((resolve) => (upstreamResponded = resolve));
+    let requestLeft!: () => void;
+    const upstreamRequested = new Promise<void>((resolve) => (requestLeft = resolve));
     let upstreamStatus: number | undefined;
     let upstreamResponseMs: number | undefined;
     let retries = 0;
@@ -103,11 +103,10 @@ export class AnswerRelay extends DurableObject<Env> {
       onUpstreamResponse: (status) => {
         upstreamStatus = status;
         upstreamResponseMs ??= Date.now() - plan.log.receivedAt;
-        upstreamResponded();
       },
       onRetry: () => retries++,
       // The next turn of the event loop: the request is on its way by then.
-      onUpstreamRequest: () => setTimeout(() => this.storeAccess(), 0),
+      onUpstreamRequest: () => setTimeout(requestLeft, 0),
     });
     // Budgets are settled here, where the answer ends, whoever is still reading it.
     const answer = meterAnswer(unmetered, plan.budget, this.env.BUDGETS, (work) => this.ctx.waitUntil(work));
@@ -125,22 +124,22 @@ export class AnswerRelay extends DurableObject<Env> {
         question: plan.log.question,
       }),
     );
-    // Waiting briefly for the upstream's response lets Server-Timing report it; the first heartbeat is never late.
-    await Promise.race([upstreamHeaders, pumped, sleep(Math.min(1000, plan.heartbeatMs))]);
-    const timings = [
-      `checks;dur=${upstreamResponseMs === undefined ? Date.now() - plan.log.receivedAt : 0};desc="worker checks"`,
-    ];
-    if (upstreamResponseMs !== undefined) timings.push(`upstream;dur=${upstreamResponseMs};desc="upstream response"`);
+    // The response goes back as soon as the model's request has left (or the answer has failed before that):
+    // its events follow on the stream as they come. Waiting for the model's headers instead put one more trip
+    // through the worker between the model's first token and the visitor (the offline model, like many
+    // servers, sends its headers with that token).
+    await Promise.race([upstreamRequested, pumped]);
     this.storeAccess();
+    const timings = `checks;dur=${Date.now() - plan.log.receivedAt};desc="worker checks"`;
     const first = `id: 0\nevent: answer\ndata: ${JSON.stringify({ handle: plan.handle })}\n\n`;
-    return eventStream(this.subscribe(0, first), { 'Server-Timing': timings.join(', ') });
+    return eventStream(this.subscribe(0, first), { 'Server-Timing': timings });
   }
 
   /**
    * Stores who may read the answer (for a resume after an eviction) and the backstop alarm, once: as the request
-   * to the model leaves, while the model works on its first token, and at the latest before the handle leaves the
-   * object, whose response the output gate holds until the write is confirmed. So nobody ever holds a handle the
-   * object could forget, and the write never delays the model's request (it did by 5 ms when made before it).
+   * to the model leaves, while the model works on its first token, before the handle leaves the object, whose
+   * response the output gate holds until the write is confirmed. So nobody ever holds a handle the object could
+   * forget, and the write never delays the model's request (it did by 5 ms when made before it).
    */
   private storeAccess(): void {
     const { plan } = this;
@@ -339,8 +338,4 @@ function eventStream(body: ReadableStream<Uint8Array>, headers: Record<string, s
       ...headers,
     },
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
