@@ -134,8 +134,8 @@ describe('chunks that fail to load', () => {
     expect(answer.text).to.contain('offline demo model');
   });
 
-  it('without the answer chunk, show a stored answer in full as plain text', async () => {
-    const answer = `**Bold** words and a list:\n\n- one\n- two\n\n${'A long paragraph. '.repeat(400)}The end.`;
+  /** A page whose stored conversation ends with `answer`, with persistence's chunk and not the answer chunk. */
+  async function restoredWithoutAnswerChunk(answer: string) {
     localStorage.setItem(
       'chunks-test',
       JSON.stringify({
@@ -150,35 +150,25 @@ describe('chunks that fail to load', () => {
       const embedded = await embedWithOnly([await chunkNamed('conversation-store')]);
       frame = embedded.frame;
       const shown = embedded.el.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
-      expect(shown.textContent).to.equal(answer);
-      expect(shown.querySelector('strong')).to.equal(null);
+      return { el: embedded.el, shown };
     } finally {
       localStorage.removeItem('chunks-test');
     }
+  }
+
+  it('without the answer chunk, show a stored answer in full as plain text', async () => {
+    const answer = `**Bold** words and a list:\n\n- one\n- two\n\n${'A long paragraph. '.repeat(400)}The end.`;
+    const { shown } = await restoredWithoutAnswerChunk(answer);
+    expect(shown.textContent).to.equal(answer);
+    expect(shown.querySelector('strong')).to.equal(null);
   });
 
   it('without the answer chunk, show a long stored answer up to what one task lays out, then … (issue 11)', async () => {
     const answer = 'A long paragraph of a stored answer. '.repeat(3_000);
-    localStorage.setItem(
-      'chunks-test',
-      JSON.stringify({
-        version: 1,
-        messages: [
-          { role: 'user', content: 'A stored question' },
-          { role: 'assistant', content: answer, status: 'complete' },
-        ],
-      }),
-    );
-    try {
-      const embedded = await embedWithOnly([await chunkNamed('conversation-store')]);
-      frame = embedded.frame;
-      const shown = embedded.el.shadowRoot!.querySelector('[part~="assistant-message"] [part~="message-content"]')!;
-      // 32 KiB of plain text is laid out in about 20 ms; the whole answer stays in the conversation.
-      expect(shown.textContent).to.equal(`${answer.slice(0, 32_768)} …`);
-      expect(embedded.el.messages.at(-1)!.content).to.equal(answer);
-    } finally {
-      localStorage.removeItem('chunks-test');
-    }
+    const { el, shown } = await restoredWithoutAnswerChunk(answer);
+    // 32 KiB of plain text is laid out in about 20 ms; the whole answer stays in the conversation.
+    expect(shown.textContent).to.equal(`${answer.slice(0, 32_768)} …`);
+    expect(el.messages.at(-1)!.content).to.equal(answer);
   });
 
   it('without the answer chunk, fail the question as a network error and keep what the visitor typed', async () => {
