@@ -160,7 +160,10 @@ describe('<falcon-chat> streaming markdown incrementally', () => {
     // The worker's MAX_NEW_TOKENS is the longest answer there is.
     const el = await fixture<FalconChat>(html`<falcon-chat endpoint=${endpoint} max-new-tokens="1024"></falcon-chat>`);
     const response = oneEvent(el, 'falcon-chat-response');
-    el.send(offline('Count the work', { delay: 1, tokens: 1100 }));
+    // A token every 5 ms, so that each frame shows a few: the work is attributed to where in the answer it is done
+    // (one token a millisecond came in bursts of hundreds of characters a frame, and a third of the answer was
+    // counted from a handful of bursts, so the ratio below depended on where they fell).
+    el.send(offline('Count the work', { delay: 5, tokens: 1100 }));
     // From the end of the first block on (the intro paragraph is finished once the first heading starts).
     await waitUntil(() => lastAnswer(el)?.querySelector('h3'), 'no heading', { timeout: 15_000 });
     const answer = lastAnswer(el);
