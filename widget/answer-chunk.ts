@@ -16,7 +16,5 @@ export { readChatResponse } from './chat-stream.ts';
 export { resumableAnswer } from './resumable-answer.ts';
 export { TextPacer } from './text-pacer.ts';
 export { markdownStyles } from './markdown/markdown.styles.ts';
-export { MarkdownWriter } from './markdown/markdown-writer.ts';
-export { warmUpMarkdown } from './markdown/warm-up.ts';
 export { Transcript } from './transcript.ts';
 export { transcriptStyles } from './transcript.styles.ts';

@@ -313,7 +313,7 @@ export class FalconChat extends LitElement {
 
   /** Once per page; a question asked without focus (a page calling send()) warms up while the first token is on its way. */
   private warmUp(): void {
-    this.loadConversation()?.then(
+    this.loadConversation().then(
       () => this.conversationView?.warmUp(this.find<HTMLElement>('.transcript-frame')),
       () => {},
     );
@@ -323,7 +323,7 @@ export class FalconChat extends LitElement {
    * The answer chunk renders the conversation. It is fetched when the visitor shows intent or there is something to
    * show; a failed load leaves the conversation as plain text and is tried again by the next caller.
    */
-  private loadConversation(): Promise<unknown> | undefined {
+  private loadConversation(): Promise<unknown> {
     if (this.conversationView) return Promise.resolve();
     this.conversationLoading ??= loadAnswerReader()
       .then((chunk) => {
@@ -624,7 +624,7 @@ export class FalconChat extends LitElement {
     if (changed.has('lang') || changed.has('strings') || changed.has('allowImages')) this.conversationView?.reset();
     if (changed.has('persist') || changed.has('storageKey')) this.connectStore();
     const messages = this.chat.messages;
-    if (messages.length || this.greeting) void this.loadConversation()?.catch(() => {});
+    if (messages.length || this.greeting) this.loadConversation().catch(() => {});
     this.conversationView?.keepOnly(messages);
     if (this.editingId && !messages.some((message) => message.id === this.editingId)) this.editingId = undefined;
     if (this.notice && !this.chat.streaming) this.notice = '';

@@ -20,7 +20,7 @@ import type { LoadSets } from '../bench/size.ts';
  * following the answer, the message rows) moved into the answer chunk, so a page where nobody chats loads less:
  * 17,553 and 29,242 B (17.14 and 28.56 KiB; the split costs a first answer 404 B). Issue 11's long answers
  * (sections laid aside, slices bounded by elements; the sections and the highlight colours in chunks of their own):
- * 17,543 and 29,362 B (17.13 and 28.67 KiB).
+ * 17,543 and 29,362 B (17.13 and 28.67 KiB); the answer chunk without exports nothing imports: 17,541 and 29,334 B.
  */
 const ENTRY_LIMIT = 17.2 * 1024;
 const FIRST_ANSWER_LIMIT = 28.7 * 1024;

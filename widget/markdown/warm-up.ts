@@ -1,4 +1,4 @@
-/** What the warm-up needs of a markdown view (markdown-view.ts loads this module: no import back). */
+/** What the warm-up needs of a markdown view (transcript.ts makes the views and calls this module: no import back). */
 interface MarkdownView {
   readonly root: HTMLElement;
   sync(content: string, streaming: boolean): void;
